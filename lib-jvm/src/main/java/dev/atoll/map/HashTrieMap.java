@@ -337,22 +337,15 @@ public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements Concur
     return s;
   }
 
-  /** Returns true if the map has no entries at this instant; O(1) in the usual case. */
+  /**
+   * Returns true if the map has no entries at this instant. A non-empty map answers after walking
+   * one path (an entry found in a committed node proves the map non-empty at the read of that
+   * node); "empty" is confirmed on a read-only snapshot, which is small after contraction.
+   */
   @Override
   public boolean isEmpty() {
-    MainNode m = gcasRead(readRoot(false));
-    CNode cn = (CNode) m; // the root's main node is always a CNode
-    if (cn.bitmap == 0) {
-      return true;
-    }
-    for (Object sub : cn.array) {
-      if (sub instanceof SNode) {
-        return false;
-      }
-    }
-    return cursor().key == null; // only INode children: they might all be empty
+    return !hasEntry(gcasRead(readRoot(false))) && cursor().key == null;
   }
-
   /**
    * Calls {@code action} for each entry of a read-only snapshot taken at the start.
    *
@@ -1102,6 +1095,18 @@ public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements Concur
       return n;
     }
     return m instanceof TNode ? 1 : ((LNode) m).bucket.size();
+  }
+
+  private boolean hasEntry(MainNode m) {
+    if (m instanceof CNode) {
+      for (Object sub : ((CNode) m).array) {
+        if (sub instanceof SNode || hasEntry(gcasRead((INode) sub))) {
+          return true;
+        }
+      }
+      return false;
+    }
+    return true; // a tomb or a collision list holds entries
   }
 
   private long slots(MainNode m) {
