@@ -37,18 +37,75 @@ class HashTrieMapSnapshotConcurrencyTest {
 
   @Test
   void everySnapshotIsAConsistentCut() {
-    run(2, 2, 250);
+    run(new HashTrieMap<>(), 2, 2, 1_000);
+  }
+
+  /** The same with a poor hash function: deep paths and collision lists (LNodes) everywhere. */
+  @Test
+  void everySnapshotIsAConsistentCutWithCollidingHashes() {
+    run(new HashTrieMap<>(k -> k % 5 + (k / M) * 1_000_003), 2, 2, 300);
   }
 
   @Test
   @Tag("stress")
   void everySnapshotIsAConsistentCutStress() {
-    run(4, 4, 20_000);
+    run(new HashTrieMap<>(), 4, 4, 20_000);
+    run(new HashTrieMap<>(k -> k % 5), 4, 4, 2_000);
   }
 
-  private static void run(int writers, int checkers, int snapshotsPerChecker) {
+  /**
+   * Threads insert and then remove their own keys, in random orders, while another thread keeps
+   * taking snapshots (which freeze the shared nodes and force copying): afterwards the trie has
+   * contracted back to an empty root.
+   */
+  @Test
+  void concurrentRemovalUnderSnapshotsContractsTheTrie() {
     long seed = Seeds.next();
+    int writers = 3;
+    int keys = 20_000;
     HashTrieMap<Integer, Integer> map = new HashTrieMap<>();
+    AtomicInteger writing = new AtomicInteger(writers);
+    Threads.run(writers + 1, t -> {
+      if (t == writers) {
+        while (writing.get() > 0) {
+          HashTrieMap<Integer, Integer> s = map.snapshot();
+          int n = s.size();
+          assertTrue(n >= 0 && n <= writers * keys, "size " + n);
+          s.put(-1, -1); // a write to the snapshot: copies its root path
+        }
+        return;
+      }
+      SplittableRandom rnd = new SplittableRandom(seed + t);
+      int[] order = new int[keys];
+      for (int i = 0; i < keys; i++) {
+        order[i] = t * M + i;
+      }
+      shuffle(order, rnd);
+      for (int k : order) {
+        assertNull(map.put(k, k), Seeds.describe(seed));
+      }
+      shuffle(order, rnd);
+      for (int k : order) {
+        assertEquals(k, map.remove(k), Seeds.describe(seed));
+      }
+      writing.decrementAndGet();
+    });
+    assertTrue(map.isEmpty());
+    assertEquals(0, map.slotCount(), "the trie must contract to an empty root, " + Seeds.describe(seed));
+    assertEquals(1, map.depth());
+  }
+
+  private static void shuffle(int[] a, SplittableRandom rnd) {
+    for (int i = a.length - 1; i > 0; i--) {
+      int j = rnd.nextInt(i + 1);
+      int x = a[i];
+      a[i] = a[j];
+      a[j] = x;
+    }
+  }
+
+  private static void run(HashTrieMap<Integer, Integer> map, int writers, int checkers, int snapshotsPerChecker) {
+    long seed = Seeds.next();
     AtomicBoolean stop = new AtomicBoolean();
     AtomicInteger checkersLeft = new AtomicInteger(checkers);
     AtomicLongArray lastStep = new AtomicLongArray(writers);
