@@ -110,8 +110,11 @@ public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements Concur
    * decision time. Taking a snapshot changes the root's generation, so no write can ever commit
    * on an INode that a snapshot shares: shared INodes are frozen, and the map and the snapshot
    * each copy ("renew") INodes into their own generation before writing below them. Writers
-   * renew on the way down (renewed(): a CNode copy whose INode children are new INodes of the
-   * current generation with the same main nodes); readers never renew.
+   * renew on the way down (renewed(): a CNode copy whose INode children of older generations
+   * are new INodes of the current generation with the same main nodes; children already of the
+   * current generation are kept, since writes may be committing on them); readers never renew.
+   * A CNode may hold INodes of several generations (unlike Scala's TrieMap, CNodes carry no
+   * generation of their own), so renewal is per child.
    *
    * RDCSS on the root (rdcssRoot()): a snapshot or clear() replaces the root INode only if the
    * root INode's main node is still the one it read: it installs a RootDescriptor(old root,
@@ -972,11 +975,19 @@ public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements Concur
     return new TNode(kv[0], kv[1], h);
   }
 
-  /** A copy of {@code cn} whose INode children are new INodes of generation {@code gen}. */
+  /**
+   * A copy of {@code cn} in which every INode child of another generation is replaced by a new
+   * INode of generation {@code gen} with the same main node. Children already of generation
+   * {@code gen} are kept as they are: they are live (writers may be committing on them right now),
+   * and copying one would lose such a write. A CNode can hold INodes of several generations,
+   * because writes that do not descend (adding a leaf, splitting one) build a new CNode from a
+   * shared one without renewing it. Copying a stale INode is safe: no root has its generation any
+   * more, so nothing can commit on it.
+   */
   private CNode renewed(CNode cn, Gen gen) {
     Object[] a = cn.array.clone();
     for (int i = 0; i < a.length; i++) {
-      if (a[i] instanceof INode) {
+      if (a[i] instanceof INode && ((INode) a[i]).gen != gen) {
         a[i] = new INode(gcasRead((INode) a[i]), gen);
       }
     }
