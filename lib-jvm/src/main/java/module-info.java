@@ -7,4 +7,5 @@
  * {@code dev.atoll.internal} is never exported.
  */
 module dev.atoll.core {
+  exports dev.atoll.map;
 }

@@ -1,0 +1,1606 @@
+package dev.atoll.map;
+
+import dev.atoll.internal.CollisionBucket;
+import dev.atoll.internal.Hashing;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.AbstractCollection;
+import java.util.AbstractMap;
+import java.util.AbstractSet;
+import java.util.Collection;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentMap;
+import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+import java.util.function.ToIntFunction;
+
+/**
+ * A lock-free concurrent hash map with constant-time consistent snapshots: a concurrent hash array
+ * mapped trie (a "Ctrie", after Prokopec, Bronson, Bagwell and Odersky, <i>Concurrent Tries with
+ * Efficient Non-Blocking Snapshots</i>, PPoPP 2012).
+ *
+ * <p>Any number of threads may read and write at once; no operation takes a lock, and a thread
+ * that stalls in the middle of an update never blocks the others. Keys and values must not be
+ * null ({@link NullPointerException}).
+ *
+ * <h2>Snapshots and linearizable iteration</h2>
+ * {@link #snapshot()} returns a new, independent, mutable {@code HashTrieMap} holding exactly the
+ * entries present at one instant, and {@link #readOnlySnapshot()} a read-only one; both take
+ * constant time whatever the size of the map (the trie is shared and copied lazily, path by path,
+ * by the first writes after the snapshot). Later writes to the original never show in a snapshot,
+ * and writes to a mutable snapshot never show in the original.
+ *
+ * <p>Iteration over this map and its {@linkplain #entrySet() views}, {@link #size()},
+ * {@link #forEach}, {@link #containsValue}, {@link #equals}, {@link #hashCode} and
+ * {@link #toString} all run on a read-only snapshot taken when they start. Iterators are therefore
+ * <em>linearizable</em>: an iterator returns exactly the entries of the map at one instant, never a
+ * mix of states, unlike the weakly consistent iterators of {@link
+ * java.util.concurrent.ConcurrentHashMap}. {@code Iterator.remove()} removes the last returned key
+ * from this map (not from the snapshot), and {@code Map.Entry.setValue} writes through to this map
+ * (the entry's own value then changes too); {@code entrySet().add} is not supported.
+ *
+ * <p><b>Costs.</b> {@code get}, {@code put}, {@code remove} and the other single-key operations
+ * take O(log<sub>32</sub> n) steps; {@code get} allocates nothing. Taking a snapshot is O(1), but it
+ * makes the next writes on each path copy that path's branch nodes (at most 32 references per
+ * level), once per snapshot. {@link #size()} counts the entries of a snapshot and is therefore
+ * O(n) (a read-only snapshot caches its size after the first call); {@link #isEmpty()} is O(1)
+ * in the usual case.
+ *
+ * <h2>Hashing</h2>
+ * By default keys are hashed with {@link Object#hashCode()} spread by a random per-instance seed
+ * (so that an attacker cannot precompute colliding keys for a layout). An application may supply
+ * its own {@link ToIntFunction} hash function instead ({@link #HashTrieMap(ToIntFunction)}), which
+ * must be consistent with {@code equals}; it is used as given, so its quality decides how deep the
+ * trie grows. Keys with equal hashes are kept in an ordered collision bucket: 100,000 keys with one
+ * hash code still take O(log n) per operation when the keys are {@link Comparable}.
+ *
+ * <h2>Memory consistency effects</h2>
+ * As with other concurrent collections, actions in a thread prior to placing an object into a
+ * {@code HashTrieMap} as a key or value <i>happen-before</i> actions subsequent to the access or
+ * removal of that object from the map in another thread. Actions prior to a write that a snapshot
+ * contains happen-before the reads of that snapshot; a snapshot shares no mutable state with the
+ * map it was taken from except the nodes it reads, which are never modified after the snapshot.
+ *
+ * @param <K> the type of keys
+ * @param <V> the type of values
+ */
+public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements ConcurrentMap<K, V> {
+  /*
+   * Implementation notes
+   * ====================
+   *
+   * Data layout. The map is a trie over the 32-bit hash, 5 bits per level (level = bit offset
+   * 0, 5, ..., 30; the last level uses the top 2 bits):
+   *
+   *   root ──► INode ──main──► CNode { bitmap, array[] }   array elements: SNode or INode
+   *                     or ──► TNode { one entry }         (a "tomb": an INode about to be removed)
+   *                     or ──► LNode { hash, bucket }      (keys whose full 32-bit hashes are equal)
+   *
+   * - INode (indirection node): the only mutable node. Its `main` pointer is changed with GCAS;
+   *   its `gen` is the generation (snapshot epoch) the INode belongs to.
+   * - CNode (branch): immutable; `bitmap` has bit i set when the child for 5-bit index i exists,
+   *   and that child is at array[bitCount(bitmap & ((1 << i) - 1))].
+   * - SNode (leaf): immutable key, value, hash. Stored directly in CNode arrays.
+   * - TNode (tomb): immutable; the main node of an INode whose CNode contracted to a single entry
+   *   (not at the root). A tombed INode is final: writers that meet it first "clean" the parent
+   *   (replace the INode by an SNode of its entry) and restart. Readers treat the tomb's entry as
+   *   present, which it is.
+   * - LNode (collision list): immutable; only below level 30, where all 32 hash bits are used up.
+   *   It holds a persistent CollisionBucket (AVL for Comparable keys), at least two entries; a
+   *   removal that leaves one entry produces a TNode instead.
+   * - FailedNode: never a main node; the `prev` marker of a GCAS proposal that was aborted.
+   *
+   * States of a main node m (its `prev` field, read with acquire):
+   *   prev == null              committed: m is the INode's value.
+   *   prev == some MainNode p   proposed by GCAS(in, p, m); not decided yet. Any thread that
+   *                             reads it completes the decision (gcasComplete): commit (prev :=
+   *                             null) if the map's root still has the INode's generation and the
+   *                             map is writable, else abort (prev := FailedNode(p)).
+   *   prev == FailedNode(p)     aborted; any thread that sees it CASes in.main back from m to p.
+   * The CAS on m.prev (null or FailedNode) is the decision, so every thread and every snapshot
+   * agree on the outcome.
+   *
+   * GCAS (generation compare-and-swap, gcas()): set n.prev = old, CAS in.main old -> n, then
+   * complete. A proposal commits only if the INode's generation equals the root's generation at
+   * decision time. Taking a snapshot changes the root's generation, so no write can ever commit
+   * on an INode that a snapshot shares: shared INodes are frozen, and the map and the snapshot
+   * each copy ("renew") INodes into their own generation before writing below them. Writers
+   * renew on the way down (renewed(): a CNode copy whose INode children of older generations
+   * are new INodes of the current generation with the same main nodes; children already of the
+   * current generation are kept, since writes may be committing on them); readers never renew.
+   * A CNode may hold INodes of several generations (unlike Scala's TrieMap, CNodes carry no
+   * generation of their own), so renewal is per child.
+   *
+   * RDCSS on the root (rdcssRoot()): a snapshot or clear() replaces the root INode only if the
+   * root INode's main node is still the one it read: it installs a RootDescriptor(old root,
+   * expected main, new root), then any thread decides it by CAS on the descriptor's `state`
+   * (committed iff old.main is still `expected`; aborted by a GCAS that needs the root) and swings
+   * `root` to the new or the old INode. A decided descriptor never stays in `root` for long:
+   * every root read completes it.
+   *
+   * Invariants: the root INode's main is always a CNode (never a tomb: contraction is skipped at
+   * level 0). Every INode reachable from a map's root, traversed by a writer, has the root's
+   * generation or is renewed before it is written. Below the root a CNode normally has >= 2
+   * entries or one INode child; a CNode left with a single SNode by a removal or cleanup is
+   * contracted into a TNode, which the next writer on that path (or the remover itself, on its
+   * way back up) merges into the parent. So removals shrink the trie back (mass removal ends
+   * with a small root CNode; see slotCount()).
+   *
+   * Linearization points:
+   *   get/containsKey: the acquire read of the main node that holds the key's slot (or of the
+   *     committed node behind a pending proposal, decided by gcasComplete).
+   *   put/putIfAbsent/replace/remove (all conditional forms): the commit CAS of the GCAS that
+   *     installs the new main node (m.prev: proposal -> null). A conditional operation whose
+   *     condition fails linearizes at the read of the main node it examined.
+   *   compute/computeIfAbsent/computeIfPresent/merge/replaceAll: built from get plus a conditional
+   *     write that requires the value read to be still the same instance; a failed write retries
+   *     with a fresh read, so the function may run more than once.
+   *   snapshot/readOnlySnapshot/clear: the CAS on the RootDescriptor's state to COMMITTED.
+   *   size/iteration/equals/...: the snapshot they take.
+   *
+   * Progress: every CAS failure means another thread made progress (a committed write, a decided
+   * proposal, a renewal, a cleanup). There is no resize: the trie grows and shrinks one node at
+   * a time, so there is nothing that has to "finish".
+   *
+   * Memory reclamation: nodes are immutable except INode.main, MainNode.prev and the root; a
+   * replaced node becomes garbage when no snapshot or in-flight operation references it (the
+   * JVM's GC does the rest). A proposal's `prev` is cleared on commit, so old values are not
+   * retained through prev chains. Iterators drop their snapshot when exhausted; the map keeps no
+   * reference to snapshots it took for iteration or size().
+   */
+
+  /** Bits of hash per trie level. */
+  private static final int BITS = 5;
+  /** Mask for one level's index. */
+  private static final int MASK = (1 << BITS) - 1;
+  /** The deepest level that still has hash bits; below it equal hashes go to an LNode. */
+  private static final int LAST_LEVEL = 30;
+  /** Maximum number of CNodes on a path: levels 0, 5, ..., 30. */
+  private static final int MAX_DEPTH = LAST_LEVEL / BITS + 1;
+
+  /** Returned by the recursive update procedures: the attempt must start again from the root. */
+  private static final Object RESTART = new Object();
+
+  // Conditions of the insert and remove procedures.
+  /** Unconditional. */
+  private static final int ANY = 0;
+  /** Only if the key is absent. */
+  private static final int ABSENT = 1;
+  /** Only if the key is present. */
+  private static final int PRESENT = 2;
+  /** Only if the current value {@code equals} the expected one. */
+  private static final int EQUAL = 3;
+  /** Only if the current value is the expected instance (compute and merge). */
+  private static final int SAME = 4;
+
+  private static final Object[] NO_CHILDREN = new Object[0];
+
+  /** An {@link INode} (the normal case) or a {@link RootDescriptor} being decided. */
+  private volatile Object root;
+  /** The application's hash function, or null for the default seeded spread of hashCode. */
+  private final ToIntFunction<? super K> hasher;
+  private final int seed;
+  private final boolean readOnly;
+  /** Read-only maps only: the entry count once computed, else -1. */
+  private volatile int cachedSize = -1;
+
+  private transient Set<K> keyView;
+  private transient Collection<V> valueView;
+  private transient Set<Map.Entry<K, V>> entryView;
+
+  /** Creates an empty map that hashes keys with their {@code hashCode()}, spread by a random seed. */
+  public HashTrieMap() {
+    this(new INode(new CNode(0, NO_CHILDREN), new Gen()), null, Hashing.newSeed(), false);
+  }
+
+  /**
+   * Creates an empty map that hashes keys with {@code hasher}, which must be consistent with the
+   * keys' {@code equals} (equal keys, equal hashes). The function is applied to keys passed to
+   * any operation, including {@code get} and {@code containsKey} (so a key of the wrong type may
+   * cause a {@link ClassCastException} there), and its result is used as is.
+   *
+   * @param hasher the hash function
+   * @throws NullPointerException if {@code hasher} is null
+   */
+  public HashTrieMap(ToIntFunction<? super K> hasher) {
+    this(new INode(new CNode(0, NO_CHILDREN), new Gen()), Objects.requireNonNull(hasher, "hasher"), 0, false);
+  }
+
+  private HashTrieMap(INode root, ToIntFunction<? super K> hasher, int seed, boolean readOnly) {
+    this.root = root;
+    this.hasher = hasher;
+    this.seed = seed;
+    this.readOnly = readOnly;
+  }
+
+  // ================================================================== snapshots
+
+  /**
+   * Returns an independent, mutable map holding exactly the entries of this map at the moment of
+   * the call, in constant time. Later writes to this map do not affect the snapshot and writes to
+   * the snapshot do not affect this map. The snapshot uses the same hash function (and seed).
+   *
+   * <p>Memory consistency effects: actions before the writes that the snapshot contains
+   * happen-before reads of the snapshot.
+   *
+   * @return a new mutable map with this map's current entries
+   */
+  public HashTrieMap<K, V> snapshot() {
+    if (readOnly) {
+      return new HashTrieMap<>(new INode(gcasRead(readRoot(false)), new Gen()), hasher, seed, false);
+    }
+    while (true) {
+      INode r = readRoot(false);
+      MainNode main = gcasRead(r);
+      if (rdcssRoot(r, main, new INode(main, new Gen()))) {
+        return new HashTrieMap<>(new INode(main, new Gen()), hasher, seed, false);
+      }
+    }
+  }
+
+  /**
+   * Returns a read-only view of this map's entries at the moment of the call, in constant time.
+   * The view never changes; its mutators ({@code put}, {@code remove}, {@code clear}, view and
+   * iterator removal, {@code Entry.setValue}, ...) throw {@link UnsupportedOperationException}.
+   * Its {@code size()} is computed once, then cached.
+   *
+   * <p>Memory consistency effects: as for {@link #snapshot()}.
+   *
+   * @return an immutable map with this map's current entries ({@code this} if this map is itself
+   *     a read-only snapshot)
+   */
+  public Map<K, V> readOnlySnapshot() {
+    return frozen();
+  }
+
+  /** A read-only snapshot as its class, for internal iteration. */
+  private HashTrieMap<K, V> frozen() {
+    if (readOnly) {
+      return this;
+    }
+    while (true) {
+      INode r = readRoot(false);
+      MainNode main = gcasRead(r);
+      if (rdcssRoot(r, main, new INode(main, new Gen()))) {
+        return new HashTrieMap<>(new INode(main, new Gen()), hasher, seed, true);
+      }
+    }
+  }
+
+  // ================================================================== queries
+
+  /**
+   * Returns the value mapped to {@code key}, or null. Allocates nothing.
+   *
+   * @throws NullPointerException if {@code key} is null
+   */
+  @Override
+  @SuppressWarnings("unchecked")
+  public V get(Object key) {
+    return (V) lookup(readRoot(false), key, hash(key));
+  }
+
+  /**
+   * Returns true if some entry has this key.
+   *
+   * @throws NullPointerException if {@code key} is null
+   */
+  @Override
+  public boolean containsKey(Object key) {
+    return get(key) != null;
+  }
+
+  /**
+   * Returns true if some entry has this value (by {@code equals}), searching a snapshot: O(n).
+   *
+   * @throws NullPointerException if {@code value} is null
+   */
+  @Override
+  public boolean containsValue(Object value) {
+    Objects.requireNonNull(value, "value");
+    for (Cursor c = cursor(); c.key != null; c.advance()) {
+      if (value.equals(c.value)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Returns the value mapped to {@code key}, or {@code defaultValue} if there is none.
+   *
+   * @throws NullPointerException if {@code key} is null
+   */
+  @Override
+  public V getOrDefault(Object key, V defaultValue) {
+    V v = get(key);
+    return v != null ? v : defaultValue;
+  }
+
+  /**
+   * Returns the number of entries, counted on a read-only snapshot: exact at one instant, O(n)
+   * (O(1) after the first call on a read-only snapshot). Saturates at {@link Integer#MAX_VALUE}.
+   */
+  @Override
+  public int size() {
+    if (!readOnly) {
+      return frozen().size();
+    }
+    int s = cachedSize;
+    if (s < 0) {
+      long n = count(gcasRead(readRoot(false)));
+      s = (int) Math.min(n, Integer.MAX_VALUE);
+      cachedSize = s;
+    }
+    return s;
+  }
+
+  /**
+   * Returns true if the map has no entries at this instant. A non-empty map answers after walking
+   * one path (an entry found in a committed node proves the map non-empty at the read of that
+   * node); "empty" is confirmed on a read-only snapshot, which is small after contraction.
+   */
+  @Override
+  public boolean isEmpty() {
+    return !hasEntry(gcasRead(readRoot(false))) && cursor().key == null;
+  }
+  /**
+   * Calls {@code action} for each entry of a read-only snapshot taken at the start.
+   *
+   * @throws NullPointerException if {@code action} is null
+   */
+  @Override
+  @SuppressWarnings("unchecked")
+  public void forEach(BiConsumer<? super K, ? super V> action) {
+    Objects.requireNonNull(action, "action");
+    for (Cursor c = cursor(); c.key != null; c.advance()) {
+      action.accept((K) c.key, (V) c.value);
+    }
+  }
+
+  // ================================================================== updates
+
+  /**
+   * Maps {@code key} to {@code value}; returns the previous value or null.
+   *
+   * @throws NullPointerException if the key or value is null
+   * @throws UnsupportedOperationException on a read-only snapshot
+   */
+  @Override
+  @SuppressWarnings("unchecked")
+  public V put(K key, V value) {
+    checkWritable();
+    return (V) insert(key, Objects.requireNonNull(value, "value"), ANY, null);
+  }
+
+  /**
+   * Maps {@code key} to {@code value} unless the key is present; returns the current value, or
+   * null if the value was added.
+   *
+   * @throws NullPointerException if the key or value is null
+   * @throws UnsupportedOperationException on a read-only snapshot
+   */
+  @Override
+  @SuppressWarnings("unchecked")
+  public V putIfAbsent(K key, V value) {
+    checkWritable();
+    return (V) insert(key, Objects.requireNonNull(value, "value"), ABSENT, null);
+  }
+
+  /**
+   * Replaces the value of a present key; returns the previous value, or null (and nothing changes)
+   * if the key is absent.
+   *
+   * @throws NullPointerException if the key or value is null
+   * @throws UnsupportedOperationException on a read-only snapshot
+   */
+  @Override
+  @SuppressWarnings("unchecked")
+  public V replace(K key, V value) {
+    checkWritable();
+    return (V) insert(key, Objects.requireNonNull(value, "value"), PRESENT, null);
+  }
+
+  /**
+   * Replaces the value of {@code key} with {@code newValue} if it currently equals
+   * {@code oldValue}.
+   *
+   * @throws NullPointerException if any argument is null
+   * @throws UnsupportedOperationException on a read-only snapshot
+   */
+  @Override
+  public boolean replace(K key, V oldValue, V newValue) {
+    checkWritable();
+    Objects.requireNonNull(oldValue, "oldValue");
+    Objects.requireNonNull(newValue, "newValue");
+    return holds(EQUAL, oldValue, insert(key, newValue, EQUAL, oldValue));
+  }
+
+  /**
+   * Removes {@code key}; returns its previous value or null.
+   *
+   * @throws NullPointerException if the key is null
+   * @throws UnsupportedOperationException on a read-only snapshot
+   */
+  @Override
+  @SuppressWarnings("unchecked")
+  public V remove(Object key) {
+    checkWritable();
+    return (V) delete(key, ANY, null);
+  }
+
+  /**
+   * Removes {@code key} if its value currently equals {@code value}.
+   *
+   * @throws NullPointerException if the key or value is null
+   * @throws UnsupportedOperationException on a read-only snapshot
+   */
+  @Override
+  public boolean remove(Object key, Object value) {
+    checkWritable();
+    Objects.requireNonNull(value, "value");
+    return holds(EQUAL, value, delete(key, EQUAL, value));
+  }
+
+  /**
+   * Removes every entry, atomically and in constant time (the map switches to a new empty trie).
+   *
+   * @throws UnsupportedOperationException on a read-only snapshot
+   */
+  @Override
+  public void clear() {
+    checkWritable();
+    while (true) {
+      INode r = readRoot(false);
+      if (rdcssRoot(r, gcasRead(r), new INode(new CNode(0, NO_CHILDREN), new Gen()))) {
+        return;
+      }
+    }
+  }
+
+  /**
+   * Returns the value of {@code key}, first computing it with {@code mappingFunction} and adding it
+   * if the key is absent (a null result adds nothing and returns null).
+   *
+   * <p>The function runs without any lock, at most once per call, and only when the key was absent
+   * when this call looked. Several threads calling this for the same absent key may each run the
+   * function, but only one result is added, and <em>every</em> caller gets that same instance back
+   * (the losers' results are discarded). If the function throws, the map is unchanged.
+   *
+   * @throws NullPointerException if the key or the function is null
+   * @throws UnsupportedOperationException on a read-only snapshot
+   */
+  @Override
+  @SuppressWarnings("unchecked")
+  public V computeIfAbsent(K key, Function<? super K, ? extends V> mappingFunction) {
+    checkWritable();
+    Objects.requireNonNull(mappingFunction, "mappingFunction");
+    V v = get(key);
+    if (v != null) {
+      return v;
+    }
+    V computed = mappingFunction.apply(key);
+    if (computed == null) {
+      return null;
+    }
+    Object prior = insert(key, computed, ABSENT, null);
+    return prior == null ? computed : (V) prior;
+  }
+
+  /**
+   * If {@code key} is present, replaces its value with the function's result, or removes it if the
+   * result is null; returns the new value or null.
+   *
+   * <p>Optimistic: the function is applied to the value read, and the result is written only if
+   * the key still maps to that same value instance; otherwise the function runs again on the new
+   * value. So under contention on one key the function may run several times (each run's result
+   * but the last is discarded). If it throws, the map is unchanged.
+   *
+   * @throws NullPointerException if the key or the function is null
+   * @throws UnsupportedOperationException on a read-only snapshot
+   */
+  @Override
+  public V computeIfPresent(K key, BiFunction<? super K, ? super V, ? extends V> remappingFunction) {
+    checkWritable();
+    Objects.requireNonNull(remappingFunction, "remappingFunction");
+    while (true) {
+      V old = get(key);
+      if (old == null) {
+        return null;
+      }
+      V next = remappingFunction.apply(key, old);
+      if (commit(key, old, next)) {
+        return next;
+      }
+    }
+  }
+
+  /**
+   * Computes a new value for {@code key} from its current value (null if absent): a null result
+   * removes the key (or adds nothing). Returns the new value or null.
+   *
+   * <p>Optimistic, as {@link #computeIfPresent}: under contention on one key the function may run
+   * several times; only the last run's result is written. If it throws, the map is unchanged.
+   *
+   * @throws NullPointerException if the key or the function is null
+   * @throws UnsupportedOperationException on a read-only snapshot
+   */
+  @Override
+  public V compute(K key, BiFunction<? super K, ? super V, ? extends V> remappingFunction) {
+    checkWritable();
+    Objects.requireNonNull(remappingFunction, "remappingFunction");
+    while (true) {
+      V old = get(key);
+      V next = remappingFunction.apply(key, old);
+      if (commit(key, old, next)) {
+        return next;
+      }
+    }
+  }
+
+  /**
+   * Adds {@code value} if {@code key} is absent, else replaces the value with
+   * {@code remappingFunction(old, value)} (removing the key if that is null). Returns the new value
+   * or null.
+   *
+   * <p>Optimistic, as {@link #computeIfPresent}: under contention on one key the function may run
+   * several times; only the last run's result is written. If it throws, the map is unchanged.
+   *
+   * @throws NullPointerException if any argument is null
+   * @throws UnsupportedOperationException on a read-only snapshot
+   */
+  @Override
+  public V merge(K key, V value, BiFunction<? super V, ? super V, ? extends V> remappingFunction) {
+    checkWritable();
+    Objects.requireNonNull(value, "value");
+    Objects.requireNonNull(remappingFunction, "remappingFunction");
+    while (true) {
+      V old = get(key);
+      V next = old == null ? value : remappingFunction.apply(old, value);
+      if (commit(key, old, next)) {
+        return next;
+      }
+    }
+  }
+
+  /**
+   * Replaces each value with {@code function(key, value)}, entry by entry, over the entries of a
+   * snapshot taken at the start; an entry changed or removed concurrently is recomputed from its
+   * current value (or skipped if removed), so the function may run more than once per key.
+   *
+   * @throws NullPointerException if the function is null or returns null
+   * @throws UnsupportedOperationException on a read-only snapshot
+   */
+  @Override
+  @SuppressWarnings("unchecked")
+  public void replaceAll(BiFunction<? super K, ? super V, ? extends V> function) {
+    checkWritable();
+    Objects.requireNonNull(function, "function");
+    for (Cursor c = cursor(); c.key != null; c.advance()) {
+      K k = (K) c.key;
+      V v = (V) c.value;
+      while (v != null) {
+        V next = Objects.requireNonNull(function.apply(k, v), "function result");
+        if (insert(k, next, SAME, v) == v) {
+          break;
+        }
+        v = get(k);
+      }
+    }
+  }
+
+  /** Writes {@code next} (null: removes) if {@code key} still maps to {@code old} (null: absent). */
+  private boolean commit(K key, V old, V next) {
+    if (old == null) {
+      return next == null || insert(key, next, ABSENT, null) == null;
+    }
+    if (next == null) {
+      return delete(key, SAME, old) == old;
+    }
+    return insert(key, next, SAME, old) == old;
+  }
+
+  // ================================================================== views and Object methods
+
+  /**
+   * A set view of the keys. Its iterator runs on a snapshot taken when it is created (see the
+   * class notes) and its {@code remove} removes from this map; the set does not support
+   * {@code add}.
+   */
+  @Override
+  public Set<K> keySet() {
+    Set<K> v = keyView;
+    return v != null ? v : (keyView = new KeyView());
+  }
+
+  /**
+   * A collection view of the values. Its iterator runs on a snapshot taken when it is created and
+   * its {@code remove} removes the entry from this map; the collection does not support
+   * {@code add}.
+   */
+  @Override
+  public Collection<V> values() {
+    Collection<V> v = valueView;
+    return v != null ? v : (valueView = new ValueView());
+  }
+
+  /**
+   * A set view of the entries. Its iterator runs on a snapshot taken when it is created; its
+   * {@code remove} removes from this map and {@code Entry.setValue} writes through to this map.
+   * {@code add} is not supported.
+   */
+  @Override
+  public Set<Map.Entry<K, V>> entrySet() {
+    Set<Map.Entry<K, V>> v = entryView;
+    return v != null ? v : (entryView = new EntryView());
+  }
+
+  /** Compares with another map as {@link Map#equals} specifies, using one snapshot of this map. */
+  @Override
+  public boolean equals(Object o) {
+    if (o == this) {
+      return true;
+    }
+    if (!(o instanceof Map)) {
+      return false;
+    }
+    Map<?, ?> other = (Map<?, ?>) o;
+    long n = 0;
+    try {
+      for (Cursor c = cursor(); c.key != null; c.advance()) {
+        n++;
+        if (!c.value.equals(other.get(c.key))) {
+          return false;
+        }
+      }
+    } catch (ClassCastException | NullPointerException e) {
+      return false;
+    }
+    return n == other.size();
+  }
+
+  /** The hash code {@link Map#hashCode} specifies, computed on one snapshot. */
+  @Override
+  public int hashCode() {
+    int h = 0;
+    for (Cursor c = cursor(); c.key != null; c.advance()) {
+      h += c.key.hashCode() ^ c.value.hashCode();
+    }
+    return h;
+  }
+
+  /** The entries of one snapshot as {@code {k1=v1, k2=v2}}, in no particular order. */
+  @Override
+  public String toString() {
+    StringBuilder sb = new StringBuilder("{");
+    for (Cursor c = cursor(); c.key != null; c.advance()) {
+      if (sb.length() > 1) {
+        sb.append(", ");
+      }
+      sb.append(c.key == this ? "(this Map)" : c.key).append('=').append(c.value == this ? "(this Map)" : c.value);
+    }
+    return sb.append('}').toString();
+  }
+
+  // ================================================================== package-private probes
+
+  /**
+   * The number of child slots of all branch nodes plus the entries of collision lists, on a
+   * snapshot: the trie's footprint, for tests (it grows with the entries and must shrink back
+   * after mass removal).
+   */
+  long slotCount() {
+    return slots(frozen().rootMain());
+  }
+
+  /** The number of levels of branch nodes on the deepest path of a snapshot (1 for a flat trie). */
+  int depth() {
+    return depthOf(frozen().rootMain());
+  }
+
+  private MainNode rootMain() {
+    return gcasRead(readRoot(false));
+  }
+
+  // ================================================================== lookup, insert, delete
+
+  private int hash(Object key) {
+    ToIntFunction<? super K> h = hasher;
+    if (h == null) {
+      return Hashing.spread(key, seed); // key.hashCode(): NullPointerException for a null key
+    }
+    @SuppressWarnings("unchecked")
+    K k = (K) Objects.requireNonNull(key, "key");
+    return h.applyAsInt(k);
+  }
+
+  private static boolean same(Object key, Object stored) {
+    return key == stored || key.equals(stored);
+  }
+
+  /** Whether a write under {@code condition} applies to a key whose value is {@code current}. */
+  private static boolean holds(int condition, Object expected, Object current) {
+    switch (condition) {
+      case ANY:
+        return true;
+      case ABSENT:
+        return current == null;
+      case PRESENT:
+        return current != null;
+      case EQUAL:
+        return current != null && (current == expected || expected.equals(current));
+      default: // SAME
+        return current == expected;
+    }
+  }
+
+  /**
+   * Read-only lookup: walks down without renewing or cleaning anything; a tomb's entry counts as
+   * present. Only a pending GCAS proposal on a visited INode makes it help (gcasComplete).
+   */
+  private Object lookup(INode in, Object key, int h) {
+    int lev = 0;
+    while (true) {
+      MainNode m = gcasRead(in);
+      if (m instanceof CNode) {
+        CNode cn = (CNode) m;
+        int flag = 1 << ((h >>> lev) & MASK);
+        int bmp = cn.bitmap;
+        if ((bmp & flag) == 0) {
+          return null;
+        }
+        Object sub = cn.array[Integer.bitCount(bmp & (flag - 1))];
+        if (sub instanceof SNode) {
+          SNode sn = (SNode) sub;
+          return sn.hash == h && same(key, sn.key) ? sn.value : null;
+        }
+        in = (INode) sub;
+        lev += BITS;
+      } else if (m instanceof TNode) {
+        TNode tn = (TNode) m;
+        return tn.hash == h && same(key, tn.key) ? tn.value : null;
+      } else {
+        return ((LNode) m).bucket.get(key);
+      }
+    }
+  }
+
+  /**
+   * Writes {@code value} for {@code key} if {@code condition} holds; returns the value found
+   * (null if absent) whether or not it wrote.
+   */
+  private Object insert(K key, Object value, int condition, Object expected) {
+    int h = hash(key);
+    while (true) {
+      INode r = readRoot(false);
+      Object res = insert(r, key, h, value, condition, expected, 0, null, r.gen);
+      if (res != RESTART) {
+        return res;
+      }
+    }
+  }
+
+  private Object insert(INode in, Object key, int h, Object value, int condition, Object expected, int lev, INode parent, Gen startGen) {
+    while (true) {
+      MainNode m = gcasRead(in);
+      if (m instanceof CNode) {
+        CNode cn = (CNode) m;
+        int flag = 1 << ((h >>> lev) & MASK);
+        int bmp = cn.bitmap;
+        int pos = Integer.bitCount(bmp & (flag - 1));
+        if ((bmp & flag) == 0) {
+          if (!holds(condition, expected, null)) {
+            return null;
+          }
+          return gcas(in, cn, cn.insertedAt(pos, flag, new SNode(key, value, h))) ? null : RESTART;
+        }
+        Object sub = cn.array[pos];
+        if (sub instanceof INode) {
+          INode child = (INode) sub;
+          if (child.gen == startGen) {
+            return insert(child, key, h, value, condition, expected, lev + BITS, in, startGen);
+          }
+          if (gcas(in, cn, renewed(cn, startGen))) {
+            continue; // same INode, now with children of our generation
+          }
+          return RESTART;
+        }
+        SNode sn = (SNode) sub;
+        if (sn.hash == h && same(key, sn.key)) {
+          Object old = sn.value;
+          if (!holds(condition, expected, old)) {
+            return old;
+          }
+          return gcas(in, cn, cn.updatedAt(pos, new SNode(sn.key, value, h))) ? old : RESTART;
+        }
+        if (!holds(condition, expected, null)) {
+          return null;
+        }
+        INode split = new INode(dual(sn, new SNode(key, value, h), lev + BITS, startGen), startGen);
+        return gcas(in, cn, cn.updatedAt(pos, split)) ? null : RESTART;
+      }
+      if (m instanceof TNode) {
+        clean(parent, lev - BITS);
+        return RESTART;
+      }
+      LNode ln = (LNode) m;
+      Object old = ln.bucket.get(key);
+      if (!holds(condition, expected, old)) {
+        return old;
+      }
+      return gcas(in, ln, new LNode(ln.hash, ln.bucket.put(key, value))) ? old : RESTART;
+    }
+  }
+
+  /**
+   * Removes {@code key} if {@code condition} (ANY, EQUAL or SAME) holds; returns the value found
+   * (null if absent) whether or not it removed.
+   */
+  private Object delete(Object key, int condition, Object expected) {
+    int h = hash(key);
+    while (true) {
+      INode r = readRoot(false);
+      Object res = delete(r, key, h, condition, expected, 0, null, r.gen);
+      if (res != RESTART) {
+        return res;
+      }
+    }
+  }
+
+  private Object delete(INode in, Object key, int h, int condition, Object expected, int lev, INode parent, Gen startGen) {
+    while (true) {
+      MainNode m = gcasRead(in);
+      Object res;
+      if (m instanceof CNode) {
+        CNode cn = (CNode) m;
+        int flag = 1 << ((h >>> lev) & MASK);
+        int bmp = cn.bitmap;
+        if ((bmp & flag) == 0) {
+          return null;
+        }
+        int pos = Integer.bitCount(bmp & (flag - 1));
+        Object sub = cn.array[pos];
+        if (sub instanceof INode) {
+          INode child = (INode) sub;
+          if (child.gen != startGen) {
+            if (gcas(in, cn, renewed(cn, startGen))) {
+              continue;
+            }
+            return RESTART;
+          }
+          res = delete(child, key, h, condition, expected, lev + BITS, in, startGen);
+        } else {
+          SNode sn = (SNode) sub;
+          if (sn.hash != h || !same(key, sn.key)) {
+            return null;
+          }
+          Object old = sn.value;
+          if (!holds(condition, expected, old)) {
+            return old;
+          }
+          if (!gcas(in, cn, contracted(cn.removedAt(pos, flag), lev))) {
+            return RESTART;
+          }
+          res = old;
+        }
+      } else if (m instanceof TNode) {
+        clean(parent, lev - BITS);
+        return RESTART;
+      } else {
+        LNode ln = (LNode) m;
+        Object old = ln.bucket.get(key);
+        if (old == null || !holds(condition, expected, old)) {
+          return old;
+        }
+        CollisionBucket<Object, Object> rest = ln.bucket.remove(key);
+        MainNode next = rest.size() == 1 ? tombOf(rest, ln.hash) : new LNode(ln.hash, rest);
+        if (!gcas(in, ln, next)) {
+          return RESTART;
+        }
+        res = old;
+      }
+      // On the way back up: if this INode became a tomb, merge its entry into the parent.
+      if (res != null && res != RESTART && parent != null) {
+        MainNode now = gcasRead(in);
+        if (now instanceof TNode) {
+          cleanParent((TNode) now, in, parent, h, lev, startGen);
+        }
+      }
+      return res;
+    }
+  }
+
+  /** Replaces the tombed INode {@code in} (at level {@code lev}) in its parent by its entry. */
+  private void cleanParent(TNode tomb, INode in, INode parent, int h, int lev, Gen startGen) {
+    while (true) {
+      MainNode pm = gcasRead(parent);
+      if (!(pm instanceof CNode)) {
+        return;
+      }
+      CNode cn = (CNode) pm;
+      int flag = 1 << ((h >>> (lev - BITS)) & MASK);
+      if ((cn.bitmap & flag) == 0) {
+        return;
+      }
+      int pos = Integer.bitCount(cn.bitmap & (flag - 1));
+      if (cn.array[pos] != in) {
+        return; // someone else cleaned it already
+      }
+      CNode merged = cn.updatedAt(pos, new SNode(tomb.key, tomb.value, tomb.hash));
+      if (gcas(parent, cn, contracted(merged, lev - BITS)) || readRoot(false).gen != startGen) {
+        return;
+      }
+    }
+  }
+
+  /** Resurrects every tombed child of {@code parent}'s CNode (level {@code lev}). */
+  private void clean(INode parent, int lev) {
+    MainNode m = gcasRead(parent);
+    if (m instanceof CNode) {
+      CNode cn = (CNode) m;
+      Object[] a = cn.array.clone();
+      for (int i = 0; i < a.length; i++) {
+        if (a[i] instanceof INode) {
+          MainNode cm = gcasRead((INode) a[i]);
+          if (cm instanceof TNode) {
+            TNode tn = (TNode) cm;
+            a[i] = new SNode(tn.key, tn.value, tn.hash);
+          }
+        }
+      }
+      gcas(parent, cn, contracted(new CNode(cn.bitmap, a), lev));
+    }
+  }
+
+  /** Below the root, a CNode holding one SNode becomes a tomb of that entry. */
+  private static MainNode contracted(CNode cn, int lev) {
+    if (lev > 0 && cn.array.length == 1 && cn.array[0] instanceof SNode) {
+      SNode sn = (SNode) cn.array[0];
+      return new TNode(sn.key, sn.value, sn.hash);
+    }
+    return cn;
+  }
+
+  private static TNode tombOf(CollisionBucket<Object, Object> single, int h) {
+    Object[] kv = new Object[2];
+    single.forEach((k, v) -> {
+      kv[0] = k;
+      kv[1] = v;
+    });
+    return new TNode(kv[0], kv[1], h);
+  }
+
+  /**
+   * A copy of {@code cn} in which every INode child of another generation is replaced by a new
+   * INode of generation {@code gen} with the same main node. Children already of generation
+   * {@code gen} are kept as they are: they are live (writers may be committing on them right now),
+   * and copying one would lose such a write. A CNode can hold INodes of several generations,
+   * because writes that do not descend (adding a leaf, splitting one) build a new CNode from a
+   * shared one without renewing it. Copying a stale INode is safe: no root has its generation any
+   * more, so nothing can commit on it.
+   */
+  private CNode renewed(CNode cn, Gen gen) {
+    Object[] a = cn.array.clone();
+    for (int i = 0; i < a.length; i++) {
+      if (a[i] instanceof INode && ((INode) a[i]).gen != gen) {
+        a[i] = new INode(gcasRead((INode) a[i]), gen);
+      }
+    }
+    return new CNode(cn.bitmap, a);
+  }
+
+  /** The subtrie at level {@code lev} holding two leaves with different keys. */
+  private static MainNode dual(SNode x, SNode y, int lev, Gen gen) {
+    if (lev > LAST_LEVEL) {
+      return new LNode(x.hash, CollisionBucket.empty().put(x.key, x.value).put(y.key, y.value));
+    }
+    int xi = (x.hash >>> lev) & MASK;
+    int yi = (y.hash >>> lev) & MASK;
+    if (xi != yi) {
+      return new CNode((1 << xi) | (1 << yi), xi < yi ? new Object[] {x, y} : new Object[] {y, x});
+    }
+    return new CNode(1 << xi, new Object[] {new INode(dual(x, y, lev + BITS, gen), gen)});
+  }
+
+  private void checkWritable() {
+    if (readOnly) {
+      throw new UnsupportedOperationException("read-only snapshot");
+    }
+  }
+
+  // ================================================================== GCAS and RDCSS
+
+  /** The committed main node of {@code in}: one acquire read unless a proposal is pending. */
+  private MainNode gcasRead(INode in) {
+    MainNode m = mainAcquire(in);
+    return prevAcquire(m) == null ? m : gcasComplete(in, m);
+  }
+
+  /** Proposes {@code n} to replace {@code old} in {@code in}; true if it committed. */
+  private boolean gcas(INode in, MainNode old, MainNode n) {
+    setPrevPlain(n, old); // published by the CAS below
+    if (casMain(in, old, n)) {
+      gcasComplete(in, n);
+      return prevAcquire(n) == null;
+    }
+    return false;
+  }
+
+  /** Decides the proposal {@code m} (and any that follow) in {@code in}; returns the committed node. */
+  private MainNode gcasComplete(INode in, MainNode m) {
+    while (true) {
+      MainNode prev = prevAcquire(m);
+      INode r = readRoot(true);
+      if (prev == null) {
+        return m;
+      }
+      if (prev instanceof FailedNode) {
+        MainNode restored = ((FailedNode) prev).previous;
+        if (casMain(in, m, restored)) {
+          return restored;
+        }
+        m = mainAcquire(in);
+      } else if (r.gen == in.gen && !readOnly) {
+        if (casPrev(m, prev, null)) {
+          return m;
+        }
+      } else {
+        casPrev(m, prev, new FailedNode(prev));
+        m = mainAcquire(in);
+      }
+    }
+  }
+
+  /** The root INode, completing a pending root descriptor (aborting it if {@code abort}). */
+  private INode readRoot(boolean abort) {
+    Object r = root;
+    return r instanceof INode ? (INode) r : rdcssComplete(abort);
+  }
+
+  /** Replaces the root {@code old} by {@code next} if {@code old}'s main node is still {@code expected}. */
+  private boolean rdcssRoot(INode old, MainNode expected, INode next) {
+    RootDescriptor d = new RootDescriptor(old, expected, next);
+    if (casRoot(old, d)) {
+      rdcssComplete(false);
+      return d.state == RootDescriptor.COMMITTED;
+    }
+    return false;
+  }
+
+  private INode rdcssComplete(boolean abort) {
+    while (true) {
+      Object v = root;
+      if (v instanceof INode) {
+        return (INode) v;
+      }
+      RootDescriptor d = (RootDescriptor) v;
+      if (d.state == RootDescriptor.UNDECIDED) {
+        int decision = RootDescriptor.ABORTED;
+        if (!abort && gcasRead(d.old) == d.expected) {
+          decision = RootDescriptor.COMMITTED;
+        }
+        casState(d, RootDescriptor.UNDECIDED, decision);
+      }
+      casRoot(d, d.state == RootDescriptor.COMMITTED ? d.next : d.old);
+    }
+  }
+
+  // ================================================================== snapshot traversal
+
+  /** A cursor over a read-only snapshot of this map (this map itself if read-only). */
+  private Cursor cursor() {
+    return new Cursor(frozen());
+  }
+
+  private long count(MainNode m) {
+    if (m instanceof CNode) {
+      long n = 0;
+      for (Object sub : ((CNode) m).array) {
+        n += sub instanceof SNode ? 1 : count(gcasRead((INode) sub));
+      }
+      return n;
+    }
+    return m instanceof TNode ? 1 : ((LNode) m).bucket.size();
+  }
+
+  private boolean hasEntry(MainNode m) {
+    if (m instanceof CNode) {
+      for (Object sub : ((CNode) m).array) {
+        if (sub instanceof SNode || hasEntry(gcasRead((INode) sub))) {
+          return true;
+        }
+      }
+      return false;
+    }
+    return true; // a tomb or a collision list holds entries
+  }
+
+  private long slots(MainNode m) {
+    if (m instanceof CNode) {
+      CNode cn = (CNode) m;
+      long n = cn.array.length;
+      for (Object sub : cn.array) {
+        if (sub instanceof INode) {
+          n += slots(gcasRead((INode) sub));
+        }
+      }
+      return n;
+    }
+    return m instanceof TNode ? 1 : ((LNode) m).bucket.size();
+  }
+
+  private int depthOf(MainNode m) {
+    if (!(m instanceof CNode)) {
+      return 0;
+    }
+    int d = 0;
+    for (Object sub : ((CNode) m).array) {
+      if (sub instanceof INode) {
+        d = Math.max(d, depthOf(gcasRead((INode) sub)));
+      }
+    }
+    return d + 1;
+  }
+
+  /**
+   * Walks the entries of a read-only map depth-first. {@code key} is the current entry's key, or
+   * null when exhausted; then the cursor drops its references to the snapshot.
+   */
+  private static final class Cursor {
+    private HashTrieMap<?, ?> snap;
+    private final Object[][] arrays = new Object[MAX_DEPTH + 1][];
+    private final int[] next = new int[MAX_DEPTH + 1];
+    private int depth = -1;
+    /** Pending entries of a tomb or collision list, as key, value pairs. */
+    private Object[] pending;
+    private int pendingAt;
+    Object key;
+    Object value;
+
+    Cursor(HashTrieMap<?, ?> snap) {
+      this.snap = snap;
+      enter(snap.gcasRead(snap.readRoot(false)));
+      advance();
+    }
+
+    private void enter(MainNode m) {
+      if (m instanceof CNode) {
+        arrays[++depth] = ((CNode) m).array;
+        next[depth] = 0;
+      } else if (m instanceof TNode) {
+        TNode tn = (TNode) m;
+        pending = new Object[] {tn.key, tn.value};
+        pendingAt = 0;
+      } else {
+        CollisionBucket<Object, Object> b = ((LNode) m).bucket;
+        Object[] kv = new Object[b.size() * 2];
+        int[] at = {0};
+        b.forEach((k, v) -> {
+          kv[at[0]++] = k;
+          kv[at[0]++] = v;
+        });
+        pending = kv;
+        pendingAt = 0;
+      }
+    }
+
+    void advance() {
+      while (true) {
+        if (pending != null) {
+          if (pendingAt < pending.length) {
+            key = pending[pendingAt];
+            value = pending[pendingAt + 1];
+            pendingAt += 2;
+            return;
+          }
+          pending = null;
+        }
+        if (depth < 0) {
+          key = null;
+          value = null;
+          snap = null;
+          return;
+        }
+        Object[] a = arrays[depth];
+        int i = next[depth];
+        if (i == a.length) {
+          arrays[depth--] = null;
+          continue;
+        }
+        next[depth] = i + 1;
+        Object sub = a[i];
+        if (sub instanceof SNode) {
+          SNode sn = (SNode) sub;
+          key = sn.key;
+          value = sn.value;
+          return;
+        }
+        enter(snap.gcasRead((INode) sub));
+      }
+    }
+  }
+
+  /** Iterator over a snapshot; {@code remove} removes the last key from this map. */
+  private abstract class SnapshotIterator<T> implements Iterator<T> {
+    private final Cursor cursor = cursor();
+    private Object lastKey;
+
+    abstract T make(Object k, Object v);
+
+    @Override
+    public final boolean hasNext() {
+      return cursor.key != null;
+    }
+
+    @Override
+    public final T next() {
+      Object k = cursor.key;
+      if (k == null) {
+        throw new NoSuchElementException();
+      }
+      Object v = cursor.value;
+      cursor.advance();
+      lastKey = k;
+      return make(k, v);
+    }
+
+    @Override
+    public final void remove() {
+      checkWritable();
+      if (lastKey == null) {
+        throw new IllegalStateException("next() has not been called, or remove() was already called");
+      }
+      HashTrieMap.this.remove(lastKey);
+      lastKey = null;
+    }
+  }
+
+  /** An entry from an iterator; {@code setValue} writes through to the map. */
+  private final class WriteThroughEntry implements Map.Entry<K, V> {
+    private final K key;
+    private V value;
+
+    WriteThroughEntry(K key, V value) {
+      this.key = key;
+      this.value = value;
+    }
+
+    @Override
+    public K getKey() {
+      return key;
+    }
+
+    @Override
+    public V getValue() {
+      return value;
+    }
+
+    @Override
+    public V setValue(V v) {
+      checkWritable();
+      Objects.requireNonNull(v, "value");
+      V old = value;
+      put(key, v);
+      value = v;
+      return old;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      if (!(o instanceof Map.Entry)) {
+        return false;
+      }
+      Map.Entry<?, ?> e = (Map.Entry<?, ?>) o;
+      return key.equals(e.getKey()) && value.equals(e.getValue());
+    }
+
+    @Override
+    public int hashCode() {
+      return key.hashCode() ^ value.hashCode();
+    }
+
+    @Override
+    public String toString() {
+      return key + "=" + value;
+    }
+  }
+
+  private final class KeyView extends AbstractSet<K> {
+    @Override
+    public Iterator<K> iterator() {
+      return new SnapshotIterator<K>() {
+        @Override
+        @SuppressWarnings("unchecked")
+        K make(Object k, Object v) {
+          return (K) k;
+        }
+      };
+    }
+
+    @Override
+    public int size() {
+      return HashTrieMap.this.size();
+    }
+
+    @Override
+    public boolean isEmpty() {
+      return HashTrieMap.this.isEmpty();
+    }
+
+    @Override
+    public boolean contains(Object o) {
+      return containsKey(o);
+    }
+
+    @Override
+    public boolean remove(Object o) {
+      return HashTrieMap.this.remove(o) != null;
+    }
+
+    @Override
+    public void clear() {
+      HashTrieMap.this.clear();
+    }
+  }
+
+  private final class ValueView extends AbstractCollection<V> {
+    @Override
+    public Iterator<V> iterator() {
+      return new SnapshotIterator<V>() {
+        @Override
+        @SuppressWarnings("unchecked")
+        V make(Object k, Object v) {
+          return (V) v;
+        }
+      };
+    }
+
+    @Override
+    public int size() {
+      return HashTrieMap.this.size();
+    }
+
+    @Override
+    public boolean isEmpty() {
+      return HashTrieMap.this.isEmpty();
+    }
+
+    @Override
+    public boolean contains(Object o) {
+      return containsValue(o);
+    }
+
+    @Override
+    public void clear() {
+      HashTrieMap.this.clear();
+    }
+  }
+
+  private final class EntryView extends AbstractSet<Map.Entry<K, V>> {
+    @Override
+    public Iterator<Map.Entry<K, V>> iterator() {
+      return new SnapshotIterator<Map.Entry<K, V>>() {
+        @Override
+        @SuppressWarnings("unchecked")
+        Map.Entry<K, V> make(Object k, Object v) {
+          return new WriteThroughEntry((K) k, (V) v);
+        }
+      };
+    }
+
+    @Override
+    public int size() {
+      return HashTrieMap.this.size();
+    }
+
+    @Override
+    public boolean isEmpty() {
+      return HashTrieMap.this.isEmpty();
+    }
+
+    @Override
+    public boolean contains(Object o) {
+      if (!(o instanceof Map.Entry)) {
+        return false;
+      }
+      Map.Entry<?, ?> e = (Map.Entry<?, ?>) o;
+      Object k = e.getKey();
+      Object v = e.getValue();
+      if (k == null || v == null) {
+        return false;
+      }
+      Object cur = get(k);
+      return cur != null && (cur == v || v.equals(cur));
+    }
+
+    @Override
+    public boolean remove(Object o) {
+      checkWritable();
+      if (!(o instanceof Map.Entry)) {
+        return false;
+      }
+      Map.Entry<?, ?> e = (Map.Entry<?, ?>) o;
+      Object k = e.getKey();
+      Object v = e.getValue();
+      return k != null && v != null && HashTrieMap.this.remove(k, v);
+    }
+
+    @Override
+    public void clear() {
+      HashTrieMap.this.clear();
+    }
+  }
+
+  // ================================================================== nodes
+
+  /** A generation: identity only. Snapshots give the map and the snapshot new generations. */
+  private static final class Gen {}
+
+  /** Indirection node: the only mutable trie node; {@code main} changes by GCAS. */
+  static final class INode {
+    /** Accessed through {@link #MAIN}. */
+    MainNode main;
+    final Gen gen;
+
+    INode(MainNode main, Gen gen) {
+      this.main = main;
+      this.gen = gen;
+    }
+  }
+
+  /** A node an INode can point to; {@code prev} is the GCAS state (see the notes). */
+  abstract static class MainNode {
+    /** Accessed through {@link #PREV}: null (committed), a MainNode (proposed) or a FailedNode. */
+    MainNode prev;
+  }
+
+  /** Branch node: bitmap-compressed children (SNode or INode). Immutable but for {@code prev}. */
+  static final class CNode extends MainNode {
+    final int bitmap;
+    final Object[] array;
+
+    CNode(int bitmap, Object[] array) {
+      this.bitmap = bitmap;
+      this.array = array;
+    }
+
+    CNode insertedAt(int pos, int flag, Object child) {
+      Object[] a = new Object[array.length + 1];
+      System.arraycopy(array, 0, a, 0, pos);
+      a[pos] = child;
+      System.arraycopy(array, pos, a, pos + 1, array.length - pos);
+      return new CNode(bitmap | flag, a);
+    }
+
+    CNode updatedAt(int pos, Object child) {
+      Object[] a = array.clone();
+      a[pos] = child;
+      return new CNode(bitmap, a);
+    }
+
+    CNode removedAt(int pos, int flag) {
+      Object[] a = new Object[array.length - 1];
+      System.arraycopy(array, 0, a, 0, pos);
+      System.arraycopy(array, pos + 1, a, pos, array.length - pos - 1);
+      return new CNode(bitmap ^ flag, a);
+    }
+  }
+
+  /** Tomb: the single remaining entry of a contracted subtrie, waiting to move into the parent. */
+  static final class TNode extends MainNode {
+    final Object key;
+    final Object value;
+    final int hash;
+
+    TNode(Object key, Object value, int hash) {
+      this.key = key;
+      this.value = value;
+      this.hash = hash;
+    }
+  }
+
+  /** Collision list: two or more keys with the same 32-bit hash, in a persistent bucket. */
+  static final class LNode extends MainNode {
+    final int hash;
+    final CollisionBucket<Object, Object> bucket;
+
+    LNode(int hash, CollisionBucket<Object, Object> bucket) {
+      this.hash = hash;
+      this.bucket = bucket;
+    }
+  }
+
+  /** The {@code prev} marker of an aborted proposal: the main node to restore. */
+  static final class FailedNode extends MainNode {
+    final MainNode previous;
+
+    FailedNode(MainNode previous) {
+      this.previous = previous;
+    }
+  }
+
+  /** Leaf: one entry. Immutable. */
+  static final class SNode {
+    final Object key;
+    final Object value;
+    final int hash;
+
+    SNode(Object key, Object value, int hash) {
+      this.key = key;
+      this.value = value;
+      this.hash = hash;
+    }
+  }
+
+  /** An RDCSS in progress on the root: replace {@code old} by {@code next} if old.main is {@code expected}. */
+  static final class RootDescriptor {
+    static final int UNDECIDED = 0;
+    static final int COMMITTED = 1;
+    static final int ABORTED = 2;
+
+    final INode old;
+    final MainNode expected;
+    final INode next;
+    /** UNDECIDED, then COMMITTED or ABORTED by one CAS through {@link #STATE}. */
+    volatile int state;
+
+    RootDescriptor(INode old, MainNode expected, INode next) {
+      this.old = old;
+      this.expected = expected;
+      this.next = next;
+    }
+  }
+
+  // ================================================================== memory-ordered access
+
+  private static MainNode mainAcquire(INode in) {
+    return (MainNode) MAIN.getAcquire(in);
+  }
+
+  private static boolean casMain(INode in, MainNode expected, MainNode update) {
+    return MAIN.compareAndSet(in, expected, update);
+  }
+
+  private static MainNode prevAcquire(MainNode m) {
+    return (MainNode) PREV.getAcquire(m);
+  }
+
+  /** Plain write of a fresh node's {@code prev}, before the node is published by a CAS. */
+  private static void setPrevPlain(MainNode m, MainNode prev) {
+    PREV.set(m, prev);
+  }
+
+  private static boolean casPrev(MainNode m, MainNode expected, MainNode update) {
+    return PREV.compareAndSet(m, expected, update);
+  }
+
+  private boolean casRoot(Object expected, Object update) {
+    return ROOT.compareAndSet(this, expected, update);
+  }
+
+  private static boolean casState(RootDescriptor d, int expected, int update) {
+    return STATE.compareAndSet(d, expected, update);
+  }
+
+  private static final VarHandle MAIN;
+  private static final VarHandle PREV;
+  private static final VarHandle ROOT;
+  private static final VarHandle STATE;
+
+  static {
+    try {
+      MethodHandles.Lookup l = MethodHandles.lookup();
+      MAIN = l.findVarHandle(INode.class, "main", MainNode.class);
+      PREV = l.findVarHandle(MainNode.class, "prev", MainNode.class);
+      ROOT = l.findVarHandle(HashTrieMap.class, "root", Object.class);
+      STATE = l.findVarHandle(RootDescriptor.class, "state", int.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+}

@@ -1,0 +1,289 @@
+package dev.atoll.map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.common.collect.testing.features.CollectionSize;
+import dev.atoll.testkit.CollidingKey;
+import dev.atoll.testkit.ConcurrentMapContract;
+import dev.atoll.testkit.GuavaMapSuite;
+import java.lang.ref.WeakReference;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentMap;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicNode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.function.Executable;
+
+/**
+ * {@link HashTrieMap}: the shared contract, Guava's generated suite for the map, for a mutable
+ * snapshot and for a read-only snapshot, and the snapshot and contraction behaviour specific to the
+ * trie. Concurrent snapshot isolation: {@link HashTrieMapSnapshotConcurrencyTest}.
+ */
+class HashTrieMapTest extends ConcurrentMapContract {
+  @Override
+  protected <K, V> ConcurrentMap<K, V> newMap() {
+    return new HashTrieMap<>();
+  }
+
+  @Override
+  protected long capacityOf(ConcurrentMap<?, ?> map) {
+    return ((HashTrieMap<?, ?>) map).slotCount();
+  }
+
+  @Override
+  protected Map<String, Executable> badConstructorCalls() {
+    // The only constructor argument is the hash function; a null one is a NullPointerException
+    // (checked below), there is no numeric argument that could be out of range.
+    return Map.of();
+  }
+
+  @TestFactory
+  Stream<DynamicNode> guavaTestlib() {
+    return GuavaMapSuite.tests("HashTrieMap", HashTrieMap::new);
+  }
+
+  @TestFactory
+  Stream<DynamicNode> guavaTestlibCustomHasher() {
+    return GuavaMapSuite.tests("HashTrieMap with hasher", () -> new HashTrieMap<>(String::length));
+  }
+
+  @TestFactory
+  Stream<DynamicNode> guavaTestlibMutableSnapshot() {
+    return GuavaMapSuite.tests("HashTrieMap snapshot", entries -> {
+      HashTrieMap<String, String> map = new HashTrieMap<>();
+      entries.forEach(e -> map.put(e.getKey(), e.getValue()));
+      HashTrieMap<String, String> snap = map.snapshot();
+      map.put("written after the snapshot", "x"); // must not show in the snapshot
+      map.clear();
+      return snap;
+    }, GuavaMapSuite.STANDARD_FEATURES);
+  }
+
+  @TestFactory
+  Stream<DynamicNode> guavaTestlibReadOnlySnapshot() {
+    return GuavaMapSuite.tests("HashTrieMap readOnlySnapshot", entries -> {
+      HashTrieMap<String, String> map = new HashTrieMap<>();
+      entries.forEach(e -> map.put(e.getKey(), e.getValue()));
+      Map<String, String> snap = map.readOnlySnapshot();
+      map.put("written after the snapshot", "x");
+      if (!entries.isEmpty()) {
+        map.remove(entries.get(0).getKey());
+      }
+      return snap;
+    }, CollectionSize.ANY);
+  }
+
+  @Test
+  void nullHasherIsRejected() {
+    assertThrows(NullPointerException.class, () -> new HashTrieMap<String, String>(null));
+  }
+
+  @Test
+  void snapshotIsIsolatedFromLaterWritesBothWays() {
+    HashTrieMap<Integer, Integer> m = new HashTrieMap<>();
+    Map<Integer, Integer> expected = new HashMap<>();
+    for (int i = 0; i < 5_000; i++) {
+      m.put(i, i);
+      expected.put(i, i);
+    }
+    HashTrieMap<Integer, Integer> snap = m.snapshot();
+    Map<Integer, Integer> frozen = m.readOnlySnapshot();
+    for (int i = 0; i < 5_000; i += 2) {
+      m.remove(i);
+    }
+    for (int i = 5_000; i < 6_000; i++) {
+      m.put(i, -i);
+    }
+    m.put(1, 100);
+    assertEquals(expected, new HashMap<>(snap));
+    assertEquals(expected, new HashMap<>(frozen));
+    assertEquals(5_000, snap.size());
+    assertEquals(5_000, frozen.size());
+
+    // writes to the mutable snapshot do not reach the original or the read-only snapshot
+    Map<Integer, Integer> original = new HashMap<>(m);
+    for (int i = 0; i < 5_000; i += 3) {
+      snap.remove(i);
+    }
+    snap.put(-1, -1);
+    snap.put(7, 77);
+    assertEquals(original, new HashMap<>(m));
+    assertEquals(expected, new HashMap<>(frozen));
+    assertEquals(-1, snap.get(-1));
+    assertNull(m.get(-1));
+    assertNull(frozen.get(-1));
+
+    // snapshots of snapshots
+    HashTrieMap<Integer, Integer> snap2 = snap.snapshot();
+    snap.clear();
+    assertTrue(snap.isEmpty());
+    assertEquals(77, snap2.get(7));
+    HashTrieMap<Integer, Integer> fromFrozen = ((HashTrieMap<Integer, Integer>) frozen).snapshot();
+    fromFrozen.put(-5, 5);
+    assertEquals(expected, new HashMap<>(frozen));
+    assertEquals(expected.size() + 1, fromFrozen.size());
+  }
+
+  @Test
+  void readOnlySnapshotRejectsEveryMutator() {
+    HashTrieMap<String, String> m = new HashTrieMap<>();
+    m.put("a", "1");
+    Map<String, String> ro = m.readOnlySnapshot();
+    HashTrieMap<String, String> r = (HashTrieMap<String, String>) ro;
+    List<Executable> calls = List.of(
+        () -> ro.put("b", "2"),
+        () -> ro.remove("a"),
+        () -> ro.clear(),
+        () -> r.putIfAbsent("b", "2"),
+        () -> r.replace("a", "2"),
+        () -> r.replace("a", "1", "2"),
+        () -> r.remove("a", "1"),
+        () -> r.compute("a", (k, v) -> "x"),
+        () -> r.computeIfAbsent("b", k -> "x"),
+        () -> r.computeIfPresent("a", (k, v) -> "x"),
+        () -> r.merge("a", "x", (a, b) -> a + b),
+        () -> r.replaceAll((k, v) -> v),
+        () -> ro.keySet().remove("a"),
+        () -> ro.entrySet().iterator().next().setValue("z"),
+        () -> {
+          Iterator<String> it = ro.keySet().iterator();
+          it.next();
+          it.remove();
+        });
+    for (int i = 0; i < calls.size(); i++) {
+      assertThrows(UnsupportedOperationException.class, calls.get(i), "call #" + i);
+    }
+    assertEquals(Map.of("a", "1"), new HashMap<>(ro));
+    assertEquals(Map.of("a", "1"), new HashMap<>(m));
+    assertTrue(ro == r.readOnlySnapshot());
+  }
+
+  @Test
+  void iteratorSeesThePointInTimeAndRemovesFromTheMap() {
+    HashTrieMap<Integer, Integer> m = new HashTrieMap<>();
+    for (int i = 0; i < 1_000; i++) {
+      m.put(i, i);
+    }
+    Iterator<Map.Entry<Integer, Integer>> it = m.entrySet().iterator();
+    m.clear();
+    for (int i = 1_000; i < 2_000; i++) {
+      m.put(i, i);
+    }
+    int n = 0;
+    while (it.hasNext()) {
+      Map.Entry<Integer, Integer> e = it.next();
+      assertTrue(e.getKey() < 1_000, "the iterator sees only the state at its creation");
+      if (e.getKey() % 2 == 0) {
+        e.setValue(-1); // writes through: adds the key back
+      }
+      n++;
+    }
+    assertEquals(1_000, n);
+    assertEquals(1_500, m.size());
+    assertEquals(-1, m.get(10));
+    assertNull(m.get(11));
+    Iterator<Integer> keys = m.keySet().iterator();
+    while (keys.hasNext()) {
+      keys.next();
+      keys.remove();
+    }
+    assertTrue(m.isEmpty());
+  }
+
+  @Test
+  void customHasherIsUsed() {
+    // a constant hash function: everything collides, and everything still works
+    HashTrieMap<Integer, Integer> m = new HashTrieMap<>(k -> 7);
+    for (int i = 0; i < 1_000; i++) {
+      m.put(i, i);
+    }
+    assertEquals(1_000, m.size());
+    for (int i = 0; i < 1_000; i++) {
+      assertEquals(i, m.get(i));
+    }
+    HashTrieMap<Integer, Integer> snap = m.snapshot();
+    for (int i = 0; i < 1_000; i++) {
+      assertEquals(i, m.remove(i));
+    }
+    assertTrue(m.isEmpty());
+    assertEquals(1_000, snap.size());
+    assertTrue(m.slotCount() <= 1, "slots after removing everything: " + m.slotCount());
+  }
+
+  @Test
+  void trieContractsAfterMassRemoval() {
+    HashTrieMap<Integer, Integer> m = new HashTrieMap<>();
+    assertEquals(0, m.slotCount());
+    int n = 100_000;
+    for (int i = 0; i < n; i++) {
+      m.put(i, i);
+    }
+    long peak = m.slotCount();
+    int peakDepth = m.depth();
+    assertTrue(peak >= n, "slots at peak: " + peak);
+    assertTrue(peakDepth >= 3, "depth at peak: " + peakDepth);
+    for (int i = 0; i < n; i++) {
+      assertEquals(i, m.remove(i));
+    }
+    assertTrue(m.isEmpty());
+    assertEquals(0, m.slotCount(), "the root must be empty again");
+    assertEquals(1, m.depth());
+
+    // the same with a snapshot holding the old trie: the map still contracts, the snapshot keeps all
+    for (int i = 0; i < n; i++) {
+      m.put(i, i);
+    }
+    HashTrieMap<Integer, Integer> snap = m.snapshot();
+    for (int i = 0; i < n; i++) {
+      if (i % 10 != 0) {
+        m.remove(i);
+      }
+    }
+    assertEquals(n / 10, m.size());
+    assertTrue(m.slotCount() <= 2L * n / 10, "slots after removing 90%: " + m.slotCount());
+    assertEquals(n, snap.size());
+  }
+
+  @Test
+  void collidingKeysContractToo() {
+    HashTrieMap<CollidingKey, Integer> m = new HashTrieMap<>();
+    for (int i = 0; i < 1_000; i++) {
+      m.put(new CollidingKey(i), i);
+    }
+    HashTrieMap<CollidingKey, Integer> snap = m.snapshot();
+    for (int i = 0; i < 1_000; i++) {
+      assertEquals(i, m.remove(new CollidingKey(i)));
+    }
+    assertEquals(0, m.slotCount());
+    assertEquals(1_000, snap.size());
+    assertEquals(5, snap.get(new CollidingKey(5)));
+  }
+
+  @Test
+  void valuesRemovedAfterASnapshotIsDroppedBecomeUnreachable() {
+    HashTrieMap<String, Object> m = new HashTrieMap<>();
+    Object v = new Object();
+    m.put("k", v);
+    for (int i = 0; i < 1_000; i++) {
+      m.put("filler" + i, i);
+    }
+    WeakReference<Object> ref = new WeakReference<>(v);
+    v = null;
+    m.snapshot().size(); // snapshots and iterators taken and dropped
+    m.forEach((k, x) -> { });
+    assertFalse(m.isEmpty());
+    m.remove("k");
+    for (int i = 0; i < 50 && ref.get() != null; i++) {
+      System.gc();
+    }
+    assertNull(ref.get(), "the removed value is still reachable");
+  }
+}
