@@ -1,0 +1,83 @@
+package dev.atoll.benchmarks;
+
+import dev.atoll.map.HashTrieMap;
+import java.util.AbstractMap;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Supplier;
+import org.jctools.maps.NonBlockingHashMap;
+
+/**
+ * Every map the map benchmarks measure, by the name used in {@code -p impl=...}. Adding an Atoll map
+ * is one constant here plus its name in the {@code @Param} lists.
+ */
+public enum MapImpl {
+  /** The reference: every ratio in the report is against it. */
+  CHM(ConcurrentHashMap::new),
+  /** JCTools NonBlockingHashMap (Cliff Click's design). */
+  NBHM(NonBlockingHashMap::new),
+  /** Scala 2.13's lock-free Ctrie, through its java.util.concurrent.ConcurrentMap wrapper. */
+  SCALA_TRIEMAP(() -> scala.jdk.javaapi.CollectionConverters.asJava(new scala.collection.concurrent.TrieMap<Long, Long>())),
+  /** A HashMap guarded by a ReentrantReadWriteLock. */
+  RWLOCK_HASHMAP(RwLockMap::new),
+  /** The limit: an unsynchronised HashMap. Read-only mixes only; not thread-safe for writes. */
+  HASHMAP(HashMap::new),
+
+  // ---- Atoll
+  HASH_TRIE(HashTrieMap::new);
+
+  private final Supplier<Map<Long, Long>> factory;
+
+  MapImpl(Supplier<Map<Long, Long>> factory) {
+    this.factory = factory;
+  }
+
+  /** A new empty map. */
+  public Map<Long, Long> create() {
+    return factory.get();
+  }
+
+  /** HashMap behind a read-write lock: the "just add a lock" baseline. */
+  static final class RwLockMap extends AbstractMap<Long, Long> {
+    private final HashMap<Long, Long> map = new HashMap<>();
+    private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+
+    @Override
+    public Long get(Object key) {
+      lock.readLock().lock();
+      try {
+        return map.get(key);
+      } finally {
+        lock.readLock().unlock();
+      }
+    }
+
+    @Override
+    public Long put(Long key, Long value) {
+      lock.writeLock().lock();
+      try {
+        return map.put(key, value);
+      } finally {
+        lock.writeLock().unlock();
+      }
+    }
+
+    @Override
+    public Long remove(Object key) {
+      lock.writeLock().lock();
+      try {
+        return map.remove(key);
+      } finally {
+        lock.writeLock().unlock();
+      }
+    }
+
+    @Override
+    public Set<Map.Entry<Long, Long>> entrySet() {
+      throw new UnsupportedOperationException("not needed by the benchmarks");
+    }
+  }
+}
