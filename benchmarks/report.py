@@ -40,7 +40,15 @@ for r in maps:
     p = r["params"]
     groups.setdefault((p["size"], p["dist"], p["mix"], r["threads"]), []).append(r)
 
+with open(os.path.join(out_dir, "chart-data.tsv"), "w") as tsv:
+    for r in maps:
+        p = r["params"]
+        tsv.write(f"maps {p['dist']} {p['mix'].replace('/', '-')} size {p['size']}\t{p['impl']}\t{r['threads']} thread(s)\t{r['primaryMetric']['score']}\n")
+charts = sorted({f"maps-{r['params']['dist']}-{r['params']['mix'].replace('/', '-')}-size-{r['params']['size']}" for r in maps})
+
 print("## Map operations (ops/s, higher is better)\n")
+if charts:
+    print("Charts (ops/s by thread count): " + ", ".join(f"[{c}](img/{c}.png)" for c in charts) + "\n")
 print("1M pre-filled Long keys; key streams uniform or scrambled Zipfian (skew 0.99); mix = get/put/remove %.\n")
 for key in sorted(groups, key=lambda k: (int(k[0]), k[1], ["100/0/0", "95/4/1", "50/25/25"].index(k[2]), k[3])):
     size, dist, mix, threads = key
