@@ -75,6 +75,27 @@ if snaps:
         print(f"| {r['params']['impl']} | {int(r['params']['size']):,} | {m['score']:,.1f} | {m['scoreError']:,.1f} |")
     print()
 
+others = {}
+for r in rows:
+    name = r["benchmark"].rsplit(".", 2)[-2]
+    if name in ("MapBenchmark", "SnapshotBenchmark"):
+        continue
+    ps = ", ".join(f"{k}={v}" for k, v in sorted(r["params"].items()) if k != "impl")
+    others.setdefault((name, ps, r["threads"]), []).append(r)
+if others:
+    print("## Locks, cache and read-while-writing (ops/s, higher is better)\n")
+    print("LockBenchmark: lock+unlock of a key; CacheBenchmark: get from a 10k-entry bounded cache, Zipfian keys over 100k;")
+    print("ReadWhileWritingBenchmark: reads of 1M keys while a background thread writes (HASHMAP: the limit, read with no writer).\n")
+    for (name, ps, threads) in sorted(others):
+        rs = others[(name, ps, threads)]
+        print(f"### {name} {ps} {threads} thread{'s' if threads > 1 else ''}\n")
+        print("| impl | ops/s | ± |")
+        print("|---|---:|---:|")
+        for r in sorted(rs, key=lambda r: -r["primaryMetric"]["score"]):
+            m = r["primaryMetric"]
+            print(f"| {r['params'].get('impl', '')} | {m['score']:,.0f} | {m['scoreError']:,.0f} |")
+        print()
+
 fp = os.path.join(out_dir, "footprint.md")
 if os.path.exists(fp):
     print("## Memory per entry (JOL GraphLayout)\n")

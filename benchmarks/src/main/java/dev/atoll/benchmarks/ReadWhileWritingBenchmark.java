@@ -1,0 +1,85 @@
+package dev.atoll.benchmarks;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+
+/**
+ * Reads of 1M keys while a background writer thread keeps updating the map — the read-replica
+ * workload of the left-right map. {@code HASHMAP} is the limit: an unsynchronised HashMap read with
+ * NO writer (it is not safe with one). The LeftRightMap issue adds its implementation here.
+ */
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@State(Scope.Benchmark)
+public class ReadWhileWritingBenchmark {
+  @Param({"HASHMAP", "CHM", "RWLOCK_HASHMAP"})
+  public String impl;
+
+  @Param({"1000000"})
+  public int size;
+
+  private Map<Long, Long> map;
+  private Thread writer;
+  private volatile boolean running;
+
+  /** This thread's keys. */
+  @State(Scope.Thread)
+  public static class Keys {
+    Long[] keys;
+    int next;
+
+    @Setup
+    public void keys(ReadWhileWritingBenchmark b) {
+      long[] raw = KeyStreams.keys("uniform", b.size, Thread.currentThread().getId());
+      keys = new Long[raw.length];
+      for (int i = 0; i < raw.length; i++) {
+        keys[i] = Long.valueOf(raw[i]);
+      }
+    }
+  }
+
+  @Setup(Level.Trial)
+  public void start() {
+    map = impl.equals("HASHMAP") ? new HashMap<>() : MapImpl.valueOf(impl).create();
+    for (long i = 0; i < size; i++) {
+      map.put(i, i);
+    }
+    if (!impl.equals("HASHMAP")) {
+      running = true;
+      writer = new Thread(() -> {
+        long i = 0;
+        while (running) {
+          long k = (i * 0x9E3779B97F4A7C15L >>> 1) % size;
+          map.put(k, i++);
+        }
+      }, "background-writer");
+      writer.setDaemon(true);
+      writer.start();
+    }
+  }
+
+  @TearDown(Level.Trial)
+  public void stop() throws InterruptedException {
+    running = false;
+    if (writer != null) {
+      writer.join();
+    }
+  }
+
+  /** One read. */
+  @Benchmark
+  public Long read(Keys keys) {
+    return map.get(keys.keys[keys.next++ & (KeyStreams.LENGTH - 1)]);
+  }
+}
