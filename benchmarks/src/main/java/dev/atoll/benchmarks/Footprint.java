@@ -6,7 +6,8 @@ import org.openjdk.jol.info.GraphLayout;
 
 /**
  * Memory per entry of each map with 1M Long→Long entries (JOL {@link GraphLayout}): the whole map
- * graph minus the key and value objects themselves. Prints a markdown table.
+ * graph minus the key and value objects themselves. Prints {@code impl \t bytes-per-entry} lines
+ * that {@link Report} reads.
  * Run with {@code -Djdk.attach.allowAttachSelf=true}.
  */
 public final class Footprint {
@@ -21,8 +22,6 @@ public final class Footprint {
     }
     long keysAndValues = GraphLayout.parseInstance((Object[]) keys).totalSize()
         - GraphLayout.parseInstance(new Object[0]).totalSize() - 4L * n; // the Long objects only
-    System.out.println("| map | bytes per entry (1M Long→Long, keys and values excluded) |");
-    System.out.println("|---|---:|");
     for (MapImpl impl : MapImpl.values()) {
       if (args.length > 0 && !java.util.Arrays.asList(args).contains(impl.name())) {
         continue;
@@ -32,7 +31,7 @@ public final class Footprint {
         map.put(k, k); // value == key object: counted once, subtracted once
       }
       long total = GraphLayout.parseInstance(map).totalSize();
-      System.out.printf(Locale.ROOT, "| %s | %.1f |%n", impl, (total - keysAndValues) / (double) n);
+      System.out.printf(Locale.ROOT, "%s\t%.1f%n", impl, (total - keysAndValues) / (double) n);
     }
   }
 }

@@ -1,0 +1,357 @@
+package dev.atoll.benchmarks;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * Turns a {@code benchmarks/run} result directory (JMH JSON files and {@code footprint.tsv}) into
+ * {@code docs/benchmarks.md}: the environment, the issue targets with the worst measured ratio, one
+ * table per map workload with the ratio to ConcurrentHashMap, the other benchmarks, and memory per
+ * entry. It also writes {@code chart-data.tsv} for {@link Charts}.
+ *
+ * <p>{@code Report <result dir> <command line> <markdown file>}
+ */
+public final class Report {
+  private Report() {}
+
+  /** One JMH result: benchmark class simple name, method, params, threads, score and error. */
+  record Row(String bench, String method, Map<String, String> params, int threads, double score,
+      double error, String unit) {
+    String impl() {
+      return params.getOrDefault("impl", "");
+    }
+
+    /** The params without {@code impl}, plus the thread count: what two compared rows share. */
+    String workload() {
+      Map<String, String> p = new TreeMap<>(params);
+      p.remove("impl");
+      return bench + "." + method + " " + p + " t" + threads;
+    }
+  }
+
+  /** Where and how the numbers were produced. */
+  record Environment(int cores, String cpu, String jdk, String date, String command) {
+    static Environment ofThisMachine(String command) {
+      return new Environment(Runtime.getRuntime().availableProcessors(), cpuModel(),
+          System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"),
+          ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")),
+          command);
+    }
+  }
+
+  /** Entry point, see the class comment. */
+  public static void main(String[] args) throws IOException {
+    Path dir = Path.of(args[0]);
+    List<Row> rows = readResults(dir);
+    Path fp = dir.resolve("footprint.tsv");
+    Map<String, Double> footprint = Files.exists(fp) ? readFootprint(Files.readAllLines(fp)) : Map.of();
+    Files.writeString(dir.resolve("chart-data.tsv"), chartData(rows));
+    Path out = Path.of(args[2]);
+    Files.createDirectories(out.toAbsolutePath().getParent());
+    Files.writeString(out, render(rows, footprint, Environment.ofThisMachine(args[1])));
+  }
+
+  // ---- input
+
+  static List<Row> readResults(Path dir) throws IOException {
+    List<Path> files;
+    try (Stream<Path> s = Files.list(dir)) {
+      files = s.filter(p -> p.toString().endsWith(".json")).sorted().collect(Collectors.toList());
+    }
+    List<Row> rows = new ArrayList<>();
+    for (Path f : files) {
+      rows.addAll(parseJmhJson(Files.readString(f, StandardCharsets.UTF_8)));
+    }
+    return rows;
+  }
+
+  static List<Row> parseJmhJson(String json) {
+    List<Row> rows = new ArrayList<>();
+    JsonArray results = JsonParser.parseString(json).getAsJsonArray();
+    for (JsonElement e : results) {
+      JsonObject r = e.getAsJsonObject();
+      String[] name = r.get("benchmark").getAsString().split("\\.");
+      Map<String, String> params = new TreeMap<>();
+      if (r.has("params")) {
+        r.getAsJsonObject("params").entrySet().forEach(p -> params.put(p.getKey(), p.getValue().getAsString()));
+      }
+      JsonObject m = r.getAsJsonObject("primaryMetric");
+      JsonElement err = m.get("scoreError");
+      double error = err == null || !err.isJsonPrimitive() || !err.getAsJsonPrimitive().isNumber()
+          ? Double.NaN : err.getAsDouble();
+      rows.add(new Row(name[name.length - 2], name[name.length - 1], params, r.get("threads").getAsInt(),
+          m.get("score").getAsDouble(), error, m.get("scoreUnit").getAsString()));
+    }
+    return rows;
+  }
+
+  /** {@code impl \t bytes-per-entry} lines, as {@link Footprint} prints them. */
+  static Map<String, Double> readFootprint(List<String> lines) {
+    Map<String, Double> m = new LinkedHashMap<>();
+    for (String line : lines) {
+      String[] f = line.split("\t");
+      if (f.length == 2) {
+        m.put(f[0], Double.parseDouble(f[1]));
+      }
+    }
+    return m;
+  }
+
+  // ---- targets
+
+  /** A goal from an issue, checked against this run. */
+  interface Target {
+    /** One markdown table row: target, measured, met. */
+    String row(List<Row> rows, Map<String, Double> footprint);
+  }
+
+  /**
+   * {@code impl} must reach {@code min ×} the score of {@code peer} (same workload and thread count)
+   * in every configuration that {@code where} selects; the worst ratio decides. For
+   * {@code lowerIsBetter} scores (time per op) the ratio is peer / impl.
+   */
+  record RatioTarget(String text, String bench, String impl, String peer, Predicate<Row> where, double min)
+      implements Target {
+    @Override
+    public String row(List<Row> rows, Map<String, Double> footprint) {
+      Map<String, Row> peers = new TreeMap<>();
+      rows.stream().filter(r -> r.bench.equals(bench) && r.impl().equals(peer)).forEach(r -> peers.put(r.workload(), r));
+      double worst = Double.POSITIVE_INFINITY;
+      String where = "";
+      int n = 0;
+      for (Row r : rows) {
+        Row p = peers.get(r.workload());
+        if (!r.bench.equals(bench) || !r.impl().equals(impl) || p == null || !this.where.test(r)) {
+          continue;
+        }
+        n++;
+        double ratio = r.unit.endsWith("/op") ? p.score / r.score : r.score / p.score;
+        if (ratio < worst) {
+          worst = ratio;
+          where = describe(r);
+        }
+      }
+      if (n == 0) {
+        return String.format(Locale.ROOT, "| %s | not measured in this run | — |", text);
+      }
+      return String.format(Locale.ROOT, "| %s | worst %.2f× of %d configs (%s) | %s |", text, worst, n, where,
+          worst >= min ? "yes" : "**no**");
+    }
+  }
+
+  /** Memory per entry of {@code impl} at most {@code max ×} that of {@code peer}. */
+  record MemoryTarget(String text, String impl, String peer, double max) implements Target {
+    @Override
+    public String row(List<Row> rows, Map<String, Double> footprint) {
+      Double a = footprint.get(impl);
+      Double b = footprint.get(peer);
+      if (a == null || b == null) {
+        return String.format(Locale.ROOT, "| %s | not measured in this run | — |", text);
+      }
+      double ratio = a / b;
+      return String.format(Locale.ROOT, "| %s | %.1f vs %.1f B/entry (%.2f×) | %s |", text, a, b, ratio,
+          ratio <= max ? "yes" : "**no**");
+    }
+  }
+
+  /** {@code snapshot()}+write at 1M entries costs at most {@code max ×} its cost at 10k. */
+  record SnapshotTarget(String text, String impl, double max) implements Target {
+    @Override
+    public String row(List<Row> rows, Map<String, Double> footprint) {
+      Row small = find(rows, "SnapshotBenchmark", impl, "10000");
+      Row big = find(rows, "SnapshotBenchmark", impl, "1000000");
+      if (small == null || big == null) {
+        return String.format(Locale.ROOT, "| %s | not measured in this run | — |", text);
+      }
+      double ratio = big.score / small.score;
+      return String.format(Locale.ROOT, "| %s | %.0f ns at 1M vs %.0f ns at 10k (%.2f×) | %s |", text,
+          big.score, small.score, ratio, ratio <= max ? "yes" : "**no**");
+    }
+  }
+
+  static String describe(Row r) {
+    Map<String, String> p = new TreeMap<>(r.params);
+    p.remove("impl");
+    return p.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(" "))
+        + " t" + r.threads;
+  }
+
+  static Predicate<Row> param(String name, String value) {
+    return r -> value.equals(r.params.get(name));
+  }
+
+  static final Predicate<Row> ANY = r -> true;
+  static final Predicate<Row> READS_1M = param("mix", "100/0/0").and(param("size", "1000000"));
+  static final Predicate<Row> SIZE_1M = param("size", "1000000");
+
+  /** The performance goals of the issues, in issue order. */
+  static final List<Target> TARGETS = List.of(
+      new RatioTarget("#5 ChainedHashMap reads ≥ 0.9× CHM", "MapBenchmark", "CHAINED", "CHM", READS_1M, 0.9),
+      new RatioTarget("#5 HopscotchHashMap reads ≥ 1.0× CHM", "MapBenchmark", "HOPSCOTCH", "CHM", READS_1M, 1.0),
+      new MemoryTarget("#5 HopscotchHashMap memory < CHM", "HOPSCOTCH", "CHM", 0.999),
+      new RatioTarget("#6 ProbingHashMap ≥ 1.0× NBHM, every mix", "MapBenchmark", "PROBING", "NBHM", SIZE_1M, 1.0),
+      new RatioTarget("#6 ProbingHashMap reads ≥ 1.0× CHM", "MapBenchmark", "PROBING", "CHM", READS_1M, 1.0),
+      new RatioTarget("#6 SegmentedHashMap ≥ 1.1× CHM on 50/25/25, 2 threads", "MapBenchmark", "SEGMENTED", "CHM",
+          SIZE_1M.and(param("mix", "50/25/25")).and(r -> r.threads == 2), 1.1),
+      new MemoryTarget("#6 ProbingHashMap memory < CHM", "PROBING", "CHM", 0.999),
+      new MemoryTarget("#6 SegmentedHashMap memory < CHM", "SEGMENTED", "CHM", 0.999),
+      new RatioTarget("#7 HashTrieMap ≥ 1.5× Scala TrieMap, every mix", "MapBenchmark", "HASH_TRIE", "SCALA_TRIEMAP",
+          SIZE_1M, 1.5),
+      new RatioTarget("#7 HashTrieMap reads ≥ 0.7× CHM", "MapBenchmark", "HASH_TRIE", "CHM", READS_1M, 0.7),
+      new SnapshotTarget("#7 HashTrieMap snapshot+write at 1M ≤ 1.5× its cost at 10k", "HASH_TRIE", 1.5),
+      new MemoryTarget("#7 HashTrieMap memory ≤ Scala TrieMap", "HASH_TRIE", "SCALA_TRIEMAP", 1.0),
+      new RatioTarget("#8 LeftRightMap reads while writing ≥ 0.8× unsynchronised HashMap", "ReadWhileWritingBenchmark",
+          "LEFT_RIGHT", "HASHMAP", ANY, 0.8),
+      new RatioTarget("#8 LeftRightMap reads while writing ≥ 2× RW-lock HashMap", "ReadWhileWritingBenchmark",
+          "LEFT_RIGHT", "RWLOCK_HASHMAP", ANY, 2.0),
+      new MemoryTarget("#8 LeftRightMap memory ≈ 2× HashMap (≤ 2.5×)", "LEFT_RIGHT", "HASHMAP", 2.5),
+      new RatioTarget("#9 LockMap entry+close ≥ 1.5× CHM of ReentrantLock", "LockBenchmark", "LOCK_MAP",
+          "CHM_REENTRANTLOCK", ANY, 1.5),
+      new RatioTarget("#9 suspend withLock ≥ 1.5× CHM of kotlinx Mutex", "SuspendLockBenchmark", "LOCK_MAP",
+          "CHM_MUTEX", ANY, 1.5),
+      new RatioTarget("#9 LruLockMap get ≥ 0.8× Caffeine", "CacheBenchmark", "LRU_LOCK_MAP", "CAFFEINE", ANY, 0.8));
+
+  static Row find(List<Row> rows, String bench, String impl, String size) {
+    return rows.stream().filter(r -> r.bench.equals(bench) && r.impl().equals(impl) && size.equals(r.params.get("size")))
+        .findFirst().orElse(null);
+  }
+
+  // ---- output
+
+  private static final List<String> MIXES = List.of("100/0/0", "95/4/1", "50/25/25");
+
+  static String render(List<Row> rows, Map<String, Double> footprint, Environment env) {
+    StringBuilder o = new StringBuilder();
+    o.append("# Benchmarks\n\n");
+    o.append("- Machine: ").append(env.cores).append(" cores, ").append(env.cpu).append('\n');
+    o.append("- JDK: ").append(env.jdk).append('\n');
+    o.append("- Date: ").append(env.date).append('\n');
+    o.append("- Command: `").append(env.command).append("` (from the repository root)\n");
+    o.append("- Threads: 1 and 2 (this machine has ").append(env.cores)
+        .append(" cores, so 2 threads is full load when it has 2).\n");
+    o.append("- Ratios are against ConcurrentHashMap (CHM) in the same run. ± is JMH's 99.9% score error.\n");
+    if (env.command.contains(" quick")) {
+      o.append("- `quick` runs 1 fork with short warm-up and measurement: the errors are wide, so read ratios\n")
+          .append("  within about 1.3× of each other as ties; `benchmarks/run full` narrows them.\n");
+    }
+    o.append('\n');
+
+    o.append("## Targets from the issues\n\n");
+    o.append("| target | measured | met |\n|---|---|---|\n");
+    for (Target t : TARGETS) {
+      o.append(t.row(rows, footprint)).append('\n');
+    }
+    o.append('\n');
+
+    List<Row> maps = rows.stream().filter(r -> r.bench.equals("MapBenchmark")).collect(Collectors.toList());
+    if (!maps.isEmpty()) {
+      o.append("## Map operations (ops/s, higher is better)\n\n");
+      List<String> charts = maps.stream().map(Report::chartName).distinct().sorted().collect(Collectors.toList());
+      o.append("Charts (ops/s by thread count): ")
+          .append(charts.stream().map(c -> "[" + c + "](img/" + c + ".png)").collect(Collectors.joining(", ")))
+          .append("\n\n");
+      o.append("Pre-filled Long keys; key streams uniform or scrambled Zipfian (skew 0.99); mix = get/put/remove %.\n\n");
+      Map<String, List<Row>> groups = maps.stream().collect(Collectors.groupingBy(
+          r -> r.params.get("size") + "|" + r.params.get("dist") + "|" + r.params.get("mix") + "|" + r.threads,
+          TreeMap::new, Collectors.toList()));
+      Comparator<Row> order = Comparator.<Row>comparingInt(r -> Integer.parseInt(r.params.get("size")))
+          .thenComparing(r -> r.params.get("dist"))
+          .thenComparingInt(r -> MIXES.indexOf(r.params.get("mix")))
+          .thenComparingInt(r -> r.threads);
+      groups.values().stream().sorted(Comparator.comparing(g -> g.get(0), order)).forEach(g -> {
+        Row first = g.get(0);
+        o.append(String.format(Locale.ROOT, "### size %s, %s, mix %s, %d thread%s%n%n", first.params.get("size"),
+            first.params.get("dist"), first.params.get("mix"), first.threads, first.threads > 1 ? "s" : ""));
+        table(o, g, "map", true);
+      });
+    }
+
+    List<Row> others = rows.stream().filter(r -> !r.bench.equals("MapBenchmark")).collect(Collectors.toList());
+    if (!others.isEmpty()) {
+      o.append("## Snapshots, locks, cache and read-while-writing\n\n");
+      o.append("SnapshotBenchmark: `snapshot()` then one write (ns/op, lower is better). ")
+          .append("LockBenchmark: lock+unlock of a key; SuspendLockBenchmark: the same from coroutines; ")
+          .append("CacheBenchmark: get from a 10k-entry bounded cache, Zipfian keys over 100k; ")
+          .append("ReadWhileWritingBenchmark: reads of 1M keys while a background thread writes ")
+          .append("(HASHMAP: the limit, read with no writer).\n\n");
+      Map<String, List<Row>> groups = others.stream().collect(Collectors.groupingBy(
+          r -> r.bench + " " + describe(r), TreeMap::new, Collectors.toList()));
+      groups.forEach((name, g) -> {
+        o.append("### ").append(name).append(" (").append(g.get(0).unit).append(")\n\n");
+        table(o, g, "impl", false);
+      });
+    }
+
+    if (!footprint.isEmpty()) {
+      o.append("## Memory per entry (JOL GraphLayout)\n\n");
+      o.append("Produced by `dev.atoll.benchmarks.Footprint` in the same run: 1M Long→Long entries, ")
+          .append("the whole graph minus the key and value objects.\n\n");
+      o.append("| map | bytes per entry | × CHM |\n|---|---:|---:|\n");
+      Double chm = footprint.get("CHM");
+      footprint.forEach((impl, bytes) -> o.append(String.format(Locale.ROOT, "| %s | %.1f | %s |%n", impl, bytes,
+          chm == null ? "" : String.format(Locale.ROOT, "%.2f", bytes / chm))));
+      o.append('\n');
+    }
+    return o.toString();
+  }
+
+  private static void table(StringBuilder o, List<Row> g, String first, boolean ratioToChm) {
+    boolean lowerIsBetter = g.get(0).unit.endsWith("/op");
+    Row chm = g.stream().filter(r -> r.impl().equals("CHM")).findFirst().orElse(null);
+    o.append("| ").append(first).append(" | ").append(g.get(0).unit).append(" | ± |")
+        .append(ratioToChm ? " × CHM |\n|---|---:|---:|---:|\n" : "\n|---|---:|---:|\n");
+    g.stream().sorted(Comparator.comparingDouble(r -> lowerIsBetter ? r.score : -r.score)).forEach(r -> {
+      o.append("| ").append(r.impl()).append(" | ").append(number(r.score)).append(" | ")
+          .append(Double.isNaN(r.error) ? "" : number(r.error)).append(" |");
+      if (ratioToChm) {
+        o.append(chm == null ? "" : String.format(Locale.ROOT, " %.2f", r.score / chm.score)).append(" |");
+      }
+      o.append('\n');
+    });
+    o.append('\n');
+  }
+
+  private static String number(double v) {
+    return Math.abs(v) >= 100 ? String.format(Locale.ROOT, "%,.0f", v) : String.format(Locale.ROOT, "%,.1f", v);
+  }
+
+  static String chartName(Row r) {
+    return "maps-" + r.params.get("dist") + "-" + r.params.get("mix").replace('/', '-') + "-size-" + r.params.get("size");
+  }
+
+  /** {@code chart \t series \t category \t ops/s} lines for {@link Charts}. */
+  static String chartData(List<Row> rows) {
+    return rows.stream().filter(r -> r.bench.equals("MapBenchmark"))
+        .map(r -> String.join("\t", chartName(r), r.impl(), r.threads + " thread(s)", Double.toString(r.score)))
+        .collect(Collectors.joining("\n", "", "\n"));
+  }
+
+  private static String cpuModel() {
+    try (Stream<String> lines = Files.lines(Path.of("/proc/cpuinfo"))) {
+      return lines.filter(l -> l.startsWith("model name")).map(l -> l.substring(l.indexOf(':') + 1).trim())
+          .findFirst().orElse("unknown CPU");
+    } catch (IOException | RuntimeException e) {
+      return Objects.requireNonNullElse(System.getProperty("os.arch"), "unknown") + " (no /proc/cpuinfo)";
+    }
+  }
+}

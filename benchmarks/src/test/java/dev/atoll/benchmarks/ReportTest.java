@@ -1,0 +1,72 @@
+package dev.atoll.benchmarks;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The report generator on a fixed JMH JSON fixture: tables, ratios, targets and environment. */
+class ReportTest {
+  private static final Report.Environment ENV =
+      new Report.Environment(2, "Test CPU @ 1 GHz", "OpenJDK 17.0.0", "2026-01-01 00:00 UTC", "benchmarks/run quick");
+
+  private static List<Report.Row> fixture() throws IOException {
+    try (InputStream in = ReportTest.class.getResourceAsStream("/jmh-fixture.json")) {
+      return Report.parseJmhJson(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+    }
+  }
+
+  @Test
+  void parsesEveryResultIncludingNaNErrors() throws IOException {
+    List<Report.Row> rows = fixture();
+    assertEquals(10, rows.size());
+    Report.Row first = rows.get(0);
+    assertEquals("MapBenchmark", first.bench());
+    assertEquals("op", first.method());
+    assertEquals("CHM", first.impl());
+    assertEquals(1_000_000.0, first.score());
+    assertTrue(Double.isNaN(rows.get(2).error()), "HOPSCOTCH's error is the string NaN in the fixture");
+  }
+
+  @Test
+  void rendersEnvironmentTablesRatiosAndTargets() throws IOException {
+    String md = Report.render(fixture(), Map.of("CHM", 44.4, "HOPSCOTCH", 30.0), ENV);
+    assertTrue(md.contains("- Machine: 2 cores, Test CPU @ 1 GHz"), md);
+    assertTrue(md.contains("- JDK: OpenJDK 17.0.0"), md);
+    assertTrue(md.contains("- Command: `benchmarks/run quick`"), md);
+    // a workload table sorted by score, with the ratio to CHM
+    assertTrue(md.contains("### size 1000000, uniform, mix 100/0/0, 1 thread\n"), md);
+    assertTrue(md.contains("| HOPSCOTCH | 1,200,000 |  | 1.20 |\n| CHM | 1,000,000 | 10,000 | 1.00 |\n"
+        + "| CHAINED | 950,000 | 9,500 | 0.95 |"), md);
+    // targets: worst ratio over both thread counts (0.90 at 2 threads for CHAINED, 0.95 for HOPSCOTCH)
+    assertTrue(md.contains("| #5 ChainedHashMap reads ≥ 0.9× CHM | worst 0.90× of 2 configs "
+        + "(dist=uniform mix=100/0/0 size=1000000 t2) | yes |"), md);
+    assertTrue(md.contains("| #5 HopscotchHashMap reads ≥ 1.0× CHM | worst 0.95× of 2 configs "
+        + "(dist=uniform mix=100/0/0 size=1000000 t2) | **no** |"), md);
+    assertTrue(md.contains("| #5 HopscotchHashMap memory < CHM | 30.0 vs 44.4 B/entry (0.68×) | yes |"), md);
+    assertTrue(md.contains("| #6 ProbingHashMap reads ≥ 1.0× CHM | not measured in this run | — |"), md);
+    assertTrue(md.contains("| #7 HashTrieMap snapshot+write at 1M ≤ 1.5× its cost at 10k "
+        + "| 1400 ns at 1M vs 1000 ns at 10k (1.40×) | yes |"), md);
+    assertTrue(md.contains("| #9 LockMap entry+close ≥ 1.5× CHM of ReentrantLock | worst 1.20× of 1 configs"), md);
+    // time-per-op tables list the fastest (lowest) first
+    assertTrue(md.contains("| HASH_TRIE | 1,000 | 50.0 |"), md);
+    assertTrue(md.contains("| HOPSCOTCH | 30.0 | 0.68 |"), md);
+  }
+
+  @Test
+  void chartDataHasOneLinePerMapResult() throws IOException {
+    String tsv = Report.chartData(fixture());
+    assertEquals(6, tsv.lines().count());
+    assertTrue(tsv.contains("maps-uniform-100-0-0-size-1000000\tCHAINED\t2 thread(s)\t1800000.0"), tsv);
+  }
+
+  @Test
+  void footprintLinesParse() {
+    assertEquals(Map.of("CHM", 44.4, "NBHM", 29.2), Report.readFootprint(List.of("CHM\t44.4", "NBHM\t29.2", "")));
+  }
+}
