@@ -1,0 +1,61 @@
+package dev.atoll.benchmarks;
+
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import kotlinx.coroutines.sync.Mutex;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+
+/**
+ * Suspending lock and unlock of one key per operation, from coroutines ({@link SuspendLocks} runs a
+ * batch of them per invocation). {@code uncontended}: each thread cycles over its own 1,024 keys;
+ * {@code contended}: every thread uses the same key. Peer: a {@code ConcurrentHashMap<K, Mutex>} of
+ * kotlinx.coroutines {@link Mutex}es; the LockMap issue adds its suspending lock.
+ */
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+public class SuspendLockBenchmark {
+  /** The shared locks. */
+  @State(Scope.Benchmark)
+  public static class Locks {
+    @Param({"CHM_MUTEX"})
+    public String impl;
+
+    @Param({"uncontended", "contended"})
+    public String contention;
+
+    final ConcurrentHashMap<Long, Mutex> mutexes = new ConcurrentHashMap<>();
+    final AtomicInteger threads = new AtomicInteger();
+  }
+
+  /** This thread's keys. */
+  @State(Scope.Thread)
+  public static class Keys {
+    Long[] keys = new Long[1024];
+    int next;
+
+    @Setup
+    public void keys(Locks locks) {
+      int t = locks.threads.getAndIncrement();
+      for (int i = 0; i < keys.length; i++) {
+        keys[i] = locks.contention.equals("contended") ? 1_000_000L : 1_000_000L * (t + 2) + i;
+      }
+    }
+  }
+
+  /** {@link SuspendLocks#BATCH} suspending lock + unlock cycles. */
+  @Benchmark
+  @OperationsPerInvocation(SuspendLocks.BATCH)
+  public int withLock(Locks locks, Keys keys) {
+    keys.next = SuspendLocks.mutexMap(locks.mutexes, keys.keys, keys.next);
+    return keys.next;
+  }
+}
