@@ -1,0 +1,1347 @@
+package dev.atoll.map;
+
+import dev.atoll.internal.ArrayAccess;
+import dev.atoll.internal.CollisionBucket;
+import dev.atoll.internal.Hashing;
+import dev.atoll.internal.Sizing;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.AbstractCollection;
+import java.util.AbstractMap;
+import java.util.AbstractSet;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+
+/**
+ * A lock-free concurrent hash map with separate chaining, whose table grows <em>and shrinks</em> with
+ * the number of entries.
+ *
+ * <p>Any number of threads may read and write at once. No operation takes a lock: each bucket holds
+ * an immutable chain of nodes, and every write publishes a new chain with one compare-and-set on
+ * the bucket. Reads never write shared memory, never wait and never retry: a lookup reads the
+ * table, one bucket, and then immutable nodes. Keys and values must not be null
+ * ({@link NullPointerException}).
+ *
+ * <h2>Resizing</h2>
+ * The table starts small (16 buckets, or enough for the {@linkplain #ChainedHashMap(int) initial
+ * capacity hint}) and is resized cooperatively: it doubles (or more) when the map holds more than
+ * 3/4 as many entries as buckets, and shrinks to a quarter (or less) when it holds fewer than 1/8 as
+ * many, never below its initial length. Either way the new load is between 1/4 and 1/2, far from
+ * both bounds, so a workload hovering at one boundary does not make the table resize back and
+ * forth. Threads that write during a resize help
+ * move buckets to the new table; readers never wait for a resize and never help it.
+ *
+ * <h2>Hash flooding</h2>
+ * Keys are hashed with {@link Object#hashCode()} spread by a random per-instance seed, so that an
+ * attacker cannot precompute keys that share a bucket. Keys whose {@code hashCode()}s are
+ * <em>equal</em> collide whatever the seed: when more than a few such keys share a bucket they are
+ * kept in an ordered collision bucket, so 100,000 {@link Comparable} keys with one hash code still
+ * take O(log n) per operation (other keys with one hash code take O(n)).
+ *
+ * <h2>Atomicity of the function-taking methods</h2>
+ * Every single-key operation is atomic. {@link #computeIfAbsent} runs its function at most once per
+ * call and every caller gets the same value instance for a key; {@link #compute},
+ * {@link #computeIfPresent} and {@link #merge} are <em>optimistic</em>: the function runs without a
+ * lock and its result is written only if the key still has the value the function saw, otherwise
+ * the function runs again on the new value. So the function may run more than once per call, but
+ * only when another thread changes the same key at the same time, never because of writes to other
+ * keys or a resize. The function must not write to this map.
+ *
+ * <h2>Views and iteration</h2>
+ * Iterators of the {@linkplain #entrySet() views} are <em>weakly consistent</em>, as those of
+ * {@link java.util.concurrent.ConcurrentHashMap}: they never throw
+ * {@link java.util.ConcurrentModificationException}, return every entry that is present for the
+ * whole iteration exactly once (also across concurrent resizes), never return a key twice unless it
+ * was removed and added again, and may or may not return entries added or removed during the
+ * iteration. {@code Iterator.remove()} removes the last returned key from the map, and
+ * {@code Map.Entry.setValue} writes through to the map. {@link #size()} is exact when no write is
+ * in flight and otherwise an estimate (a striped counter, as in {@code ConcurrentHashMap}).
+ * {@link #equals}, {@link #hashCode} and {@link #toString} are those of {@link AbstractMap}, over a
+ * weakly consistent iteration.
+ *
+ * <h2>Memory consistency effects</h2>
+ * As with other concurrent collections, actions in a thread prior to placing an object into a
+ * {@code ChainedHashMap} as a key or value <i>happen-before</i> actions subsequent to the access or
+ * removal of that object from the map in another thread. An iterator that returns an entry
+ * observes the write that placed it, with the same effect.
+ *
+ * @param <K> the type of keys
+ * @param <V> the type of values
+ */
+public final class ChainedHashMap<K, V> extends AbstractMap<K, V> implements ConcurrentMap<K, V> {
+  /*
+   * Implementation notes
+   * ====================
+   *
+   * Data layout. `table` is an Object[] of power-of-two length whose elements ("buckets") are read
+   * and written only through ArrayAccess (VarHandle acquire reads and volatile CAS). A bucket is:
+   *
+   *   null                      empty.
+   *   Node                      the head of an immutable chain Node(hash, key, value, next).
+   *                             A "collision node" is a Node whose key is null: its value is a
+   *                             CollisionBucket holding every key of the chain with that hash.
+   *   Frozen(content, resize)   (old table only) the bucket is being moved by `resize`; `content`
+   *                             (null or a chain) is its final content in this table.
+   *   Forwarding(resize)        (old table only) moved; the keys are in resize.to (CHM's MOVED).
+   *   UNFILLED                  (new table only, before it is reachable by any reader or writer)
+   *                             not yet filled by the resize.
+   *
+   * Chain invariants: a chain holds each key at most once; for each hash h it holds either at most
+   * COLLISION_THRESHOLD plain nodes with hash h or exactly one collision node with hash h and no
+   * plain node with hash h. Nodes are never modified after publication (final fields).
+   *
+   * Bucket transitions (each one CAS):
+   *   null/chain -> chain        put/remove/compute: a copy-on-write of the chain prefix up to the
+   *                              affected node (an insertion prepends and copies nothing).
+   *   null/chain -> Frozen       a resize freezes the bucket; from then on the content is final.
+   *   Frozen -> Forwarding       after the bucket's new home (one or more buckets of the next
+   *                              table) has been filled from the frozen content.
+   *   UNFILLED -> chain/null     the fill of a new bucket; only the first fill CAS succeeds, and
+   *                              every helper computes the same content from the frozen buckets.
+   * UNFILLED is never written back, so a stale helper can never overwrite a bucket that writers
+   * already use (this is why the new table is filled with UNFILLED rather than left null).
+   *
+   * Resizing. `resize` always holds a Resize descriptor: idle (to == null, from == table) or
+   * active (from == table, to == the next table). A resize starts with one CAS of `resize` from the
+   * idle descriptor to an active one; the idle descriptor of a table is written only after `table`
+   * points to it, so the table a resize starts from is always current (no ABA: descriptors are
+   * never reused). Work is split into groups: when growing by a factor f, group g is old bucket g,
+   * whose keys go to new buckets g, g + n, ..., g + (f-1)n; when shrinking by f, group g is new
+   * bucket g, which receives old buckets g, g + m, ..., g + (f-1)m. Moving a group: freeze its old
+   * buckets, fill its new buckets (UNFILLED -> content, deterministic from the frozen contents),
+   * then CAS each Frozen to the Forwarding. Writers that meet a Frozen bucket finish its group
+   * themselves, so a thread stalled in mid-group blocks no one. Threads claim chunks of groups by
+   * CAS on `claimed` (CHM's transferIndex) and add the groups they finished to `done`; the thread
+   * that brings `done` to the group count publishes `table = to` and then a new idle descriptor.
+   * Termination: the group count is fixed and each claim takes a distinct chunk, so claims run out;
+   * each group ends after a bounded number of CAS (its old buckets are frozen once and then change
+   * only to the Forwarding, its new buckets are filled once). A thread that stalls holding a
+   * claimed chunk delays the end of the resize (as in CHM), not any other operation: other threads
+   * keep writing the buckets that are not frozen, finish frozen groups and read everything.
+   * Triggers: an insertion into a non-empty bucket checks for growth (count > 3/4 length), a removal
+   * that empties a bucket checks for shrinking (count < 1/8 length, not below minLength); the new
+   * length is the smallest power of two with load <= 1/2, at least double (growth) or at most half
+   * (shrinking) the old one, so the load after a resize is in (1/4, 1/2]: hysteresis. Any write that sees an active resize helps it.
+   *
+   * Linearization points:
+   *   get/containsKey: the acquire read of the bucket that holds (or would hold) the key: a chain,
+   *     or the content of a Frozen bucket, which does not change until the bucket is forwarded
+   *     (keys of a frozen bucket can only be written after it is forwarded, in the next table).
+   *   put/putIfAbsent/replace/remove: the successful bucket CAS; when the condition fails, the read
+   *     of the bucket that showed it.
+   *   compute, computeIfPresent, merge, replaceAll: a read of the value, then a conditional write that requires the
+   *     key to map to that same value instance (or still be absent); see the class Javadoc.
+   *   computeIfAbsent: the read that finds the key, or the CAS of its putIfAbsent; a caller that
+   *     loses that CAS returns the winner's value, so all callers return one instance.
+   *   size/isEmpty: not linearizable (a LongAdder updated after each successful CAS).
+   *   iteration/clear: weakly consistent, no single point.
+   *
+   * Iteration. An iterator walks the buckets of the table it started with. For bucket i of a table
+   * of length L it yields the keys with (hash & (L-1)) == i, wherever they are now: a chain or
+   * frozen content is read once; a Forwarding is followed into the next table, visiting only the
+   * buckets of the next table that hold such keys (all of i, i + L, ... when it is larger; bucket
+   * i & (m-1), filtered by hash, when it is smaller), recursively. Each key's current place is
+   * read at most once, and a key that stays present is found in exactly one place, so no present
+   * key is missed or returned twice.
+   *
+   * Memory: nodes are immutable and replaced nodes become garbage once no reader holds them; an
+   * old table becomes garbage when the resize that replaced it is done and no iterator holds it.
+   */
+
+  /** Default and smallest table length of the no-argument constructor. */
+  private static final int DEFAULT_LENGTH = 16;
+  /** Equal-hash plain nodes a chain may hold for one hash before they move into a collision node. */
+  private static final int COLLISION_THRESHOLD = 8;
+  /** The highest load a resize leaves: well between the shrink (1/8) and grow (3/4) bounds. */
+  private static final double TARGET_LOAD = 0.5;
+  /** Fewest groups a resizing thread claims at once. */
+  private static final int MIN_STRIDE = 16;
+  private static final int NCPU = Runtime.getRuntime().availableProcessors();
+
+  /** The marker in a new table's buckets until the resize fills them (see the notes). */
+  private static final Object UNFILLED = new Object();
+
+  // Conditions of putVal and removeVal.
+  /** Unconditional. */
+  private static final int ANY = 0;
+  /** Only if the key is absent. */
+  private static final int ABSENT = 1;
+  /** Only if the key is present. */
+  private static final int PRESENT = 2;
+  /** Only if the current value {@code equals} the expected one. */
+  private static final int EQUAL = 3;
+  /** Only if the current value is the expected instance (compute and merge). */
+  private static final int SAME = 4;
+
+  /** The current table; read once per operation. */
+  private volatile Object[] table;
+  /** The current resize descriptor, idle or active (see the notes); never null. */
+  private volatile Resize resize;
+  private final LongAdder count = new LongAdder();
+  private final int seed = Hashing.newSeed();
+  /** The table never shrinks below this length. */
+  private final int minLength;
+
+  private transient Set<K> keyView;
+  private transient Collection<V> valueView;
+  private transient Set<Map.Entry<K, V>> entryView;
+
+  /** Creates an empty map with a small table (16 buckets) that grows and shrinks as needed. */
+  public ChainedHashMap() {
+    this.minLength = DEFAULT_LENGTH;
+    Object[] tab = new Object[DEFAULT_LENGTH];
+    this.table = tab;
+    this.resize = new Resize(tab, null);
+  }
+
+  /**
+   * Creates an empty map whose table holds {@code initialCapacity} entries without resizing. The
+   * table then grows as needed, and shrinks back to no less than this initial length.
+   *
+   * @param initialCapacity the number of entries to size the table for (0 for the smallest table)
+   * @throws IllegalArgumentException if {@code initialCapacity} is negative
+   */
+  public ChainedHashMap(int initialCapacity) {
+    Sizing.checkNonNegative(initialCapacity, "initialCapacity");
+    this.minLength = Sizing.tableSizeFor(initialCapacity, 0.75, 2);
+    Object[] tab = new Object[minLength];
+    this.table = tab;
+    this.resize = new Resize(tab, null);
+  }
+
+  // ================================================================== queries
+
+  /**
+   * Returns the value mapped to {@code key}, or null. Allocates nothing, takes no lock and never
+   * retries: one read of the table, one of the bucket, then immutable nodes.
+   *
+   * @throws NullPointerException if {@code key} is null
+   */
+  @Override
+  @SuppressWarnings("unchecked")
+  public V get(Object key) {
+    int h = Hashing.spread(key, seed); // NullPointerException for a null key
+    Object[] tab = table;
+    Object b = tabAt(tab, (tab.length - 1) & h);
+    while (!(b instanceof Node)) {
+      if (b == null) {
+        return null;
+      }
+      if (b instanceof Forwarding) {
+        tab = ((Forwarding) b).next;
+        b = tabAt(tab, (tab.length - 1) & h);
+      } else {
+        b = ((Frozen) b).content; // final until forwarded: read it, do not wait
+      }
+    }
+    for (Node e = (Node) b; e != null; e = e.next) {
+      if (e.hash == h) {
+        Object k = e.key;
+        if (k == null) {
+          return (V) collisions(e).get(key);
+        }
+        if (k == key || key.equals(k)) {
+          return (V) e.value;
+        }
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Returns true if some entry has this key.
+   *
+   * @throws NullPointerException if {@code key} is null
+   */
+  @Override
+  public boolean containsKey(Object key) {
+    return get(key) != null;
+  }
+
+  /**
+   * Returns true if some entry has this value (by {@code equals}); a weakly consistent O(n) scan.
+   *
+   * @throws NullPointerException if {@code value} is null
+   */
+  @Override
+  public boolean containsValue(Object value) {
+    Objects.requireNonNull(value, "value");
+    for (Iterator<V> it = values().iterator(); it.hasNext(); ) {
+      V v = it.next();
+      if (v == value || value.equals(v)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Returns the value mapped to {@code key}, or {@code defaultValue} if there is none.
+   *
+   * @throws NullPointerException if {@code key} is null
+   */
+  @Override
+  public V getOrDefault(Object key, V defaultValue) {
+    V v = get(key);
+    return v != null ? v : defaultValue;
+  }
+
+  /**
+   * Returns the number of entries: exact when no write is in flight, an estimate otherwise.
+   * Saturates at {@link Integer#MAX_VALUE}.
+   */
+  @Override
+  public int size() {
+    long n = count.sum();
+    return n < 0 ? 0 : (int) Math.min(n, Integer.MAX_VALUE);
+  }
+
+  /** Returns true if the map has no entries (with the same accuracy as {@link #size()}). */
+  @Override
+  public boolean isEmpty() {
+    return count.sum() <= 0;
+  }
+
+  /**
+   * Calls {@code action} for each entry, with the guarantees of a weakly consistent iteration.
+   *
+   * @throws NullPointerException if {@code action} is null
+   */
+  @Override
+  @SuppressWarnings("unchecked")
+  public void forEach(BiConsumer<? super K, ? super V> action) {
+    Objects.requireNonNull(action, "action");
+    Object[] tab = table;
+    BiConsumer<Object, Object> sink = (k, v) -> action.accept((K) k, (V) v);
+    for (int i = 0; i < tab.length; i++) {
+      collect(tab, tab.length, i, sink);
+    }
+  }
+
+  /** The current table length (number of buckets), for tests of growing and shrinking. */
+  int tableLength() {
+    return table.length;
+  }
+
+  // ================================================================== updates
+
+  /**
+   * Maps {@code key} to {@code value}; returns the previous value or null.
+   *
+   * @throws NullPointerException if the key or value is null
+   */
+  @Override
+  @SuppressWarnings("unchecked")
+  public V put(K key, V value) {
+    return (V) putVal(key, Objects.requireNonNull(value, "value"), ANY, null);
+  }
+
+  /**
+   * Maps {@code key} to {@code value} unless the key is present; returns the current value, or null
+   * if the value was added.
+   *
+   * @throws NullPointerException if the key or value is null
+   */
+  @Override
+  @SuppressWarnings("unchecked")
+  public V putIfAbsent(K key, V value) {
+    return (V) putVal(key, Objects.requireNonNull(value, "value"), ABSENT, null);
+  }
+
+  /**
+   * Replaces the value of a present key; returns the previous value, or null (and nothing changes)
+   * if the key is absent.
+   *
+   * @throws NullPointerException if the key or value is null
+   */
+  @Override
+  @SuppressWarnings("unchecked")
+  public V replace(K key, V value) {
+    return (V) putVal(key, Objects.requireNonNull(value, "value"), PRESENT, null);
+  }
+
+  /**
+   * Replaces the value of {@code key} with {@code newValue} if it currently equals {@code oldValue}.
+   *
+   * @throws NullPointerException if any argument is null
+   */
+  @Override
+  public boolean replace(K key, V oldValue, V newValue) {
+    Objects.requireNonNull(oldValue, "oldValue");
+    Objects.requireNonNull(newValue, "newValue");
+    return holds(EQUAL, oldValue, putVal(key, newValue, EQUAL, oldValue));
+  }
+
+  /**
+   * Removes {@code key}; returns its previous value or null.
+   *
+   * @throws NullPointerException if the key is null
+   */
+  @Override
+  @SuppressWarnings("unchecked")
+  public V remove(Object key) {
+    return (V) removeVal(key, ANY, null);
+  }
+
+  /**
+   * Removes {@code key} if its value currently equals {@code value}.
+   *
+   * @throws NullPointerException if the key or value is null
+   */
+  @Override
+  public boolean remove(Object key, Object value) {
+    Objects.requireNonNull(value, "value");
+    return holds(EQUAL, value, removeVal(key, EQUAL, value));
+  }
+
+  /**
+   * Removes every entry, bucket by bucket (not atomically: entries added during the call may stay),
+   * and lets the table shrink back.
+   */
+  @Override
+  public void clear() {
+    Object[] tab = table;
+    while (tab != null) {
+      Object[] next = null;
+      for (int i = 0; i < tab.length; i++) {
+        while (true) {
+          Object b = tabAt(tab, i);
+          if (b == null) {
+            break;
+          }
+          if (b instanceof Node) {
+            if (casTabAt(tab, i, b, null)) {
+              count.add(-entries((Node) b));
+              break;
+            }
+          } else if (b instanceof Forwarding) {
+            next = ((Forwarding) b).next; // one resize per table: every Forwarding has this next
+            break;
+          } else {
+            finishFrozen(tab, i, (Frozen) b);
+          }
+        }
+      }
+      tab = next;
+    }
+    maybeResize();
+  }
+
+  /**
+   * Returns the value of {@code key}, first computing it with {@code mappingFunction} and adding it
+   * if the key is absent (a null result adds nothing and returns null).
+   *
+   * <p>The function runs without any lock, at most once per call, and only when the key was absent
+   * when this call looked. Several threads calling this for the same absent key may each run the
+   * function, but only one result is added, and <em>every</em> caller gets that same instance back
+   * (the other results are discarded). If the function throws, the map is unchanged.
+   *
+   * @throws NullPointerException if the key or the function is null
+   */
+  @Override
+  @SuppressWarnings("unchecked")
+  public V computeIfAbsent(K key, Function<? super K, ? extends V> mappingFunction) {
+    Objects.requireNonNull(mappingFunction, "mappingFunction");
+    V v = get(key);
+    if (v != null) {
+      return v;
+    }
+    V computed = mappingFunction.apply(key);
+    if (computed == null) {
+      return null;
+    }
+    Object prior = putVal(key, computed, ABSENT, null);
+    return prior == null ? computed : (V) prior;
+  }
+
+  /**
+   * If {@code key} is present, replaces its value with the function's result, or removes it if the
+   * result is null; returns the new value or null.
+   *
+   * <p>Optimistic: the function is applied to the value read, and the result is written only if
+   * the key still maps to that same value instance; otherwise the function runs again on the new
+   * value. So the function may run more than once per call, but only while other threads change
+   * this same key; writes to other keys and resizes never make it run again. If it throws, the map
+   * is unchanged.
+   *
+   * @throws NullPointerException if the key or the function is null
+   */
+  @Override
+  public V computeIfPresent(K key, BiFunction<? super K, ? super V, ? extends V> remappingFunction) {
+    Objects.requireNonNull(remappingFunction, "remappingFunction");
+    while (true) {
+      V old = get(key);
+      if (old == null) {
+        return null;
+      }
+      V next = remappingFunction.apply(key, old);
+      if (commit(key, old, next)) {
+        return next;
+      }
+    }
+  }
+
+  /**
+   * Computes a new value for {@code key} from its current value (null if absent): a null result
+   * removes the key (or adds nothing). Returns the new value or null.
+   *
+   * <p>Optimistic, as {@link #computeIfPresent}: the function may run more than once per call, but
+   * only while other threads change this same key. If it throws, the map is unchanged.
+   *
+   * @throws NullPointerException if the key or the function is null
+   */
+  @Override
+  public V compute(K key, BiFunction<? super K, ? super V, ? extends V> remappingFunction) {
+    Objects.requireNonNull(remappingFunction, "remappingFunction");
+    while (true) {
+      V old = get(key);
+      V next = remappingFunction.apply(key, old);
+      if (commit(key, old, next)) {
+        return next;
+      }
+    }
+  }
+
+  /**
+   * Adds {@code value} if {@code key} is absent, else replaces the value with
+   * {@code remappingFunction(old, value)} (removing the key if that is null). Returns the new value
+   * or null.
+   *
+   * <p>Optimistic, as {@link #computeIfPresent}: the function may run more than once per call, but
+   * only while other threads change this same key. If it throws, the map is unchanged.
+   *
+   * @throws NullPointerException if any argument is null
+   */
+  @Override
+  public V merge(K key, V value, BiFunction<? super V, ? super V, ? extends V> remappingFunction) {
+    Objects.requireNonNull(value, "value");
+    Objects.requireNonNull(remappingFunction, "remappingFunction");
+    while (true) {
+      V old = get(key);
+      V next = old == null ? value : remappingFunction.apply(old, value);
+      if (commit(key, old, next)) {
+        return next;
+      }
+    }
+  }
+
+  /**
+   * Replaces each value with {@code function(key, value)}, entry by entry over a weakly consistent
+   * iteration; an entry changed concurrently is recomputed from its current value (or skipped if
+   * removed), so the function may run more than once per key.
+   *
+   * @throws NullPointerException if the function is null or returns null
+   */
+  @Override
+  public void replaceAll(BiFunction<? super K, ? super V, ? extends V> function) {
+    Objects.requireNonNull(function, "function");
+    for (Iterator<Map.Entry<K, V>> it = entrySet().iterator(); it.hasNext(); ) {
+      Map.Entry<K, V> e = it.next();
+      K k = e.getKey();
+      V v = e.getValue();
+      while (v != null) {
+        V next = Objects.requireNonNull(function.apply(k, v), "function result");
+        if (putVal(k, next, SAME, v) == v) {
+          break;
+        }
+        v = get(k);
+      }
+    }
+  }
+
+  /** Writes {@code next} (null: removes) if {@code key} still maps to {@code old} (null: absent). */
+  private boolean commit(K key, V old, V next) {
+    if (old == null) {
+      return next == null || putVal(key, next, ABSENT, null) == null;
+    }
+    if (next == null) {
+      return removeVal(key, SAME, old) == old;
+    }
+    return putVal(key, next, SAME, old) == old;
+  }
+
+  // ================================================================== views
+
+  /**
+   * A set view of the keys. Its iterator is weakly consistent (see the class notes) and its
+   * {@code remove} removes from this map; the set does not support {@code add}.
+   */
+  @Override
+  public Set<K> keySet() {
+    Set<K> v = keyView;
+    return v != null ? v : (keyView = new KeyView());
+  }
+
+  /**
+   * A collection view of the values. Its iterator is weakly consistent and its {@code remove}
+   * removes the entry from this map; the collection does not support {@code add}.
+   */
+  @Override
+  public Collection<V> values() {
+    Collection<V> v = valueView;
+    return v != null ? v : (valueView = new ValueView());
+  }
+
+  /**
+   * A set view of the entries. Its iterator is weakly consistent; its {@code remove} removes from
+   * this map and {@code Entry.setValue} writes through to this map. {@code add} is not supported.
+   */
+  @Override
+  public Set<Map.Entry<K, V>> entrySet() {
+    Set<Map.Entry<K, V>> v = entryView;
+    return v != null ? v : (entryView = new EntryView());
+  }
+
+  // ================================================================== put, remove
+
+  private static boolean same(Object key, Object stored) {
+    return key == stored || key.equals(stored);
+  }
+
+  /** Whether a write under {@code condition} applies to a key whose value is {@code current}. */
+  private static boolean holds(int condition, Object expected, Object current) {
+    switch (condition) {
+      case ANY:
+        return true;
+      case ABSENT:
+        return current == null;
+      case PRESENT:
+        return current != null;
+      case EQUAL:
+        return current != null && (current == expected || expected.equals(current));
+      default: // SAME
+        return current == expected;
+    }
+  }
+
+  /**
+   * Writes {@code value} for {@code key} if {@code condition} holds; returns the value found (null
+   * if absent) whether or not it wrote. Retries only when its bucket CAS fails or the bucket moved.
+   */
+  private Object putVal(Object key, Object value, int condition, Object expected) {
+    int h = Hashing.spread(key, seed);
+    Object[] tab = table;
+    while (true) {
+      int i = (tab.length - 1) & h;
+      Object b = tabAt(tab, i);
+      if (b != null && !(b instanceof Node)) {
+        tab = moved(tab, i, b);
+        continue;
+      }
+      Node head = (Node) b;
+      Node found = null;
+      Object old = null;
+      int sameHash = 0;
+      for (Node e = head; e != null; e = e.next) {
+        if (e.hash == h) {
+          Object k = e.key;
+          if (k == null) {
+            found = e;
+            old = collisions(e).get(key);
+            break;
+          }
+          if (same(key, k)) {
+            found = e;
+            old = e.value;
+            break;
+          }
+          sameHash++;
+        }
+      }
+      if (!holds(condition, expected, old)) {
+        return old; // linearizes at the bucket read above
+      }
+      Node update;
+      if (found == null) {
+        update = sameHash >= COLLISION_THRESHOLD
+            ? withCollisionNode(head, h, key, value)
+            : new Node(h, key, value, head); // prepend: no copy
+      } else if (found.key == null) {
+        update = replaced(head, found, new Node(h, null, collisions(found).put(key, value), found.next));
+      } else {
+        update = replaced(head, found, new Node(h, found.key, value, found.next));
+      }
+      if (casTabAt(tab, i, b, update)) {
+        if (old == null) {
+          count.increment();
+          if (head != null) {
+            maybeResize(); // a collision: maybe time to grow
+          }
+        }
+        return old;
+      }
+    }
+  }
+
+  /**
+   * Removes {@code key} if {@code condition} (ANY, EQUAL or SAME) holds; returns the value found
+   * (null if absent) whether or not it removed.
+   */
+  private Object removeVal(Object key, int condition, Object expected) {
+    int h = Hashing.spread(key, seed);
+    Object[] tab = table;
+    while (true) {
+      int i = (tab.length - 1) & h;
+      Object b = tabAt(tab, i);
+      if (b == null) {
+        return null;
+      }
+      if (!(b instanceof Node)) {
+        tab = moved(tab, i, b);
+        continue;
+      }
+      Node head = (Node) b;
+      Node found = null;
+      Object old = null;
+      for (Node e = head; e != null; e = e.next) {
+        if (e.hash == h) {
+          Object k = e.key;
+          if (k == null) {
+            found = e;
+            old = collisions(e).get(key);
+            break;
+          }
+          if (same(key, k)) {
+            found = e;
+            old = e.value;
+            break;
+          }
+        }
+      }
+      if (old == null || !holds(condition, expected, old)) {
+        return old;
+      }
+      Node rest;
+      if (found.key == null) {
+        CollisionBucket<Object, Object> left = collisions(found).remove(key);
+        rest = left.size() == 1 ? single(left, h, found.next) : new Node(h, null, left, found.next);
+      } else {
+        rest = found.next;
+      }
+      Node update = replaced(head, found, rest);
+      if (casTabAt(tab, i, b, update)) {
+        count.decrement();
+        if (update == null) {
+          maybeResize(); // an emptied bucket: maybe time to shrink
+        }
+        return old;
+      }
+    }
+  }
+
+  /**
+   * The chain {@code head} with {@code target} replaced by {@code replacement} (the rest of the
+   * chain after the replacement): a copy of the prefix before {@code target}, iteratively.
+   */
+  private static Node replaced(Node head, Node target, Node replacement) {
+    if (head == target) {
+      return replacement;
+    }
+    int n = 0;
+    for (Node e = head; e != target; e = e.next) {
+      n++;
+    }
+    Node[] prefix = new Node[n];
+    n = 0;
+    for (Node e = head; e != target; e = e.next) {
+      prefix[n++] = e;
+    }
+    Node r = replacement;
+    while (--n >= 0) {
+      Node e = prefix[n];
+      r = new Node(e.hash, e.key, e.value, r);
+    }
+    return r;
+  }
+
+  /** The chain {@code head} plus (key, value), whose same-hash plain nodes become one collision node. */
+  private static Node withCollisionNode(Node head, int h, Object key, Object value) {
+    CollisionBucket<Object, Object> bucket = CollisionBucket.empty();
+    Node rest = null;
+    for (Node e = head; e != null; e = e.next) {
+      if (e.hash == h) {
+        bucket = bucket.put(e.key, e.value); // plain nodes only: a collision node would have been found
+      } else {
+        rest = new Node(e.hash, e.key, e.value, rest);
+      }
+    }
+    return new Node(h, null, bucket.put(key, value), rest);
+  }
+
+  /** A plain node holding the only entry of {@code bucket}. */
+  private static Node single(CollisionBucket<Object, Object> bucket, int h, Node next) {
+    Object[] kv = new Object[2];
+    bucket.forEach((k, v) -> {
+      kv[0] = k;
+      kv[1] = v;
+    });
+    return new Node(h, kv[0], kv[1], next);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static CollisionBucket<Object, Object> collisions(Node collisionNode) {
+    return (CollisionBucket<Object, Object>) collisionNode.value;
+  }
+
+  /** Number of entries in a chain. */
+  private static long entries(Node head) {
+    long n = 0;
+    for (Node e = head; e != null; e = e.next) {
+      n += e.key == null ? collisions(e).size() : 1;
+    }
+    return n;
+  }
+
+  // ================================================================== resize
+
+  /**
+   * A writer met bucket {@code i} of {@code tab} in a resize state {@code b}: helps, and returns
+   * the table to retry in.
+   */
+  private Object[] moved(Object[] tab, int i, Object b) {
+    if (b instanceof Forwarding) {
+      return helpTransfer(((Forwarding) b).resize);
+    }
+    finishFrozen(tab, i, (Frozen) b);
+    return tab; // the bucket is forwarded now; the retry follows it
+  }
+
+  /** Completes the move of the group holding frozen bucket {@code i} of {@code tab}. */
+  private static void finishFrozen(Object[] tab, int i, Frozen f) {
+    Resize r = f.resize;
+    moveGroup(r, r.grows ? i : i & (r.to.length - 1));
+  }
+
+  /** Checks the load after a write, and starts (or helps) a resize if it is out of bounds. */
+  private void maybeResize() {
+    Resize r = resize;
+    if (r.to != null) {
+      helpTransfer(r);
+      return;
+    }
+    int n = r.from.length;
+    long s = count.sum();
+    int target;
+    if (s > n - (n >>> 2) && n < Sizing.MAX_TABLE) {
+      target = Math.max(n << 1, lengthFor(s));
+    } else if (s < (n >>> 3) && n > minLength) {
+      target = Math.min(n >>> 1, Math.max(minLength, lengthFor(s)));
+    } else {
+      return;
+    }
+    if (resize != r) {
+      return; // someone else started one: do not allocate a table in vain
+    }
+    Object[] to = new Object[target];
+    Arrays.fill(to, UNFILLED);
+    Resize active = new Resize(r.from, to);
+    if (casResize(r, active)) {
+      helpTransfer(active);
+    }
+  }
+
+  /** The smallest table length that holds {@code s} entries at no more than the target load. */
+  private static int lengthFor(long s) {
+    return Sizing.tableSizeFor(s, TARGET_LOAD, 1);
+  }
+
+  /** Claims and moves chunks of groups of {@code r} until none is left; returns the next table. */
+  private Object[] helpTransfer(Resize r) {
+    int groups = r.groups;
+    int stride = r.stride;
+    while (true) {
+      int start = r.claimed;
+      if (start >= groups) {
+        break;
+      }
+      int end = Math.min(start + stride, groups);
+      if (!casClaimed(r, start, end)) {
+        continue;
+      }
+      for (int g = start; g < end; g++) {
+        moveGroup(r, g);
+      }
+      if (addDone(r, end - start) + (end - start) == groups) {
+        table = r.to; // every old bucket is forwarded: publish the next table
+        setResize(new Resize(r.to, null)); // then the idle descriptor of the new table
+        break;
+      }
+    }
+    return r.to;
+  }
+
+  /** Moves group {@code g} of {@code r} (see the notes); idempotent, any thread may call it. */
+  private static void moveGroup(Resize r, int g) {
+    Object[] from = r.from;
+    Object[] to = r.to;
+    int n = from.length;
+    int m = to.length;
+    if (r.grows) {
+      Frozen f = freeze(r, g);
+      if (f == null) {
+        return; // already forwarded
+      }
+      int factor = m / n;
+      int shift = Integer.numberOfTrailingZeros(n);
+      Node[] heads = new Node[factor];
+      for (Node e = f.content; e != null; e = e.next) {
+        int k = (e.hash & (m - 1)) >>> shift; // new index = g + k * n
+        heads[k] = new Node(e.hash, e.key, e.value, heads[k]);
+      }
+      for (int k = 0; k < factor; k++) {
+        casTabAt(to, g + k * n, UNFILLED, heads[k]); // fails only if another helper filled it
+      }
+      casTabAt(from, g, f, r.fwd);
+    } else {
+      int factor = n / m;
+      boolean filled = false;
+      Node merged = null;
+      for (int k = 0; k < factor; k++) {
+        Frozen f = freeze(r, g + k * m);
+        if (f == null) {
+          filled = true; // a forwarded source: the target was filled before it
+        } else if (!filled) {
+          for (Node e = f.content; e != null; e = e.next) {
+            merged = new Node(e.hash, e.key, e.value, merged);
+          }
+        }
+      }
+      if (!filled) {
+        casTabAt(to, g, UNFILLED, merged);
+      }
+      for (int k = 0; k < factor; k++) {
+        Object b = tabAt(from, g + k * m);
+        if (b instanceof Frozen) {
+          casTabAt(from, g + k * m, b, r.fwd);
+        }
+      }
+    }
+  }
+
+  /** Freezes old bucket {@code s} of {@code r}; returns its Frozen, or null if already forwarded. */
+  private static Frozen freeze(Resize r, int s) {
+    Object[] from = r.from;
+    while (true) {
+      Object b = tabAt(from, s);
+      if (b instanceof Frozen) {
+        return (Frozen) b;
+      }
+      if (b instanceof Forwarding) {
+        return null;
+      }
+      Frozen f = new Frozen((Node) b, r);
+      if (casTabAt(from, s, b, f)) {
+        return f;
+      }
+    }
+  }
+
+  // ================================================================== traversal
+
+  /**
+   * Passes to {@code sink} the entries whose hash satisfies {@code (hash & (len - 1)) == c} that
+   * are reachable from {@code tab}, following forwarding nodes (see the notes on iteration).
+   * {@code len} is a power of two.
+   */
+  private static void collect(Object[] tab, int len, int c, BiConsumer<Object, Object> sink) {
+    int m = tab.length;
+    if (m >= len) {
+      for (int j = c; j < m; j += len) {
+        Object b = tabAt(tab, j);
+        if (b instanceof Forwarding) {
+          collect(((Forwarding) b).next, m, j, sink); // hash & (m-1) == j implies the caller's class
+        } else {
+          emit(b, 0, 0, sink);
+        }
+      }
+    } else {
+      int j = c & (m - 1);
+      Object b = tabAt(tab, j);
+      if (b instanceof Forwarding) {
+        collect(((Forwarding) b).next, len, c, sink);
+      } else {
+        emit(b, len - 1, c, sink); // this bucket also holds other classes: filter
+      }
+    }
+  }
+
+  /** Passes the entries of a chain or frozen bucket with {@code (hash & mask) == c} to {@code sink}. */
+  private static void emit(Object b, int mask, int c, BiConsumer<Object, Object> sink) {
+    Node head = b instanceof Frozen ? ((Frozen) b).content : (Node) b;
+    for (Node e = head; e != null; e = e.next) {
+      if ((e.hash & mask) == c) {
+        if (e.key == null) {
+          collisions(e).forEach(sink);
+        } else {
+          sink.accept(e.key, e.value);
+        }
+      }
+    }
+  }
+
+  /**
+   * A weakly consistent iterator: it walks the buckets of the table it started with, gathering one
+   * bucket's keys at a time (following forwarding nodes) into a buffer.
+   */
+  private abstract class Traversal<T> implements Iterator<T>, BiConsumer<Object, Object> {
+    private final Object[] tab = table;
+    private int nextBucket;
+    /** Key, value pairs of the current bucket. */
+    private Object[] buffer = new Object[16];
+    private int size;
+    private int at;
+    private Object lastKey;
+
+    Traversal() {
+      fill();
+    }
+
+    abstract T make(Object k, Object v);
+
+    @Override
+    public void accept(Object k, Object v) {
+      if (size == buffer.length) {
+        buffer = Arrays.copyOf(buffer, size * 2);
+      }
+      buffer[size++] = k;
+      buffer[size++] = v;
+    }
+
+    private void fill() {
+      while (at == size && nextBucket < tab.length) {
+        Arrays.fill(buffer, 0, size, null);
+        size = 0;
+        at = 0;
+        collect(tab, tab.length, nextBucket++, this);
+      }
+    }
+
+    @Override
+    public final boolean hasNext() {
+      return at < size;
+    }
+
+    @Override
+    public final T next() {
+      if (at >= size) {
+        throw new NoSuchElementException();
+      }
+      Object k = buffer[at];
+      Object v = buffer[at + 1];
+      at += 2;
+      fill();
+      lastKey = k;
+      return make(k, v);
+    }
+
+    @Override
+    public final void remove() {
+      if (lastKey == null) {
+        throw new IllegalStateException("next() has not been called, or remove() was already called");
+      }
+      ChainedHashMap.this.remove(lastKey);
+      lastKey = null;
+    }
+  }
+
+  /** An entry from an iterator; {@code setValue} writes through to the map. */
+  private final class WriteThroughEntry implements Map.Entry<K, V> {
+    private final K key;
+    private V value;
+
+    WriteThroughEntry(K key, V value) {
+      this.key = key;
+      this.value = value;
+    }
+
+    @Override
+    public K getKey() {
+      return key;
+    }
+
+    @Override
+    public V getValue() {
+      return value;
+    }
+
+    @Override
+    public V setValue(V v) {
+      Objects.requireNonNull(v, "value");
+      V old = value;
+      put(key, v);
+      value = v;
+      return old;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      if (!(o instanceof Map.Entry)) {
+        return false;
+      }
+      Map.Entry<?, ?> e = (Map.Entry<?, ?>) o;
+      return key.equals(e.getKey()) && value.equals(e.getValue());
+    }
+
+    @Override
+    public int hashCode() {
+      return key.hashCode() ^ value.hashCode();
+    }
+
+    @Override
+    public String toString() {
+      return key + "=" + value;
+    }
+  }
+
+  private final class KeyView extends AbstractSet<K> {
+    @Override
+    public Iterator<K> iterator() {
+      return new Traversal<K>() {
+        @Override
+        @SuppressWarnings("unchecked")
+        K make(Object k, Object v) {
+          return (K) k;
+        }
+      };
+    }
+
+    @Override
+    public int size() {
+      return ChainedHashMap.this.size();
+    }
+
+    @Override
+    public boolean isEmpty() {
+      return ChainedHashMap.this.isEmpty();
+    }
+
+    @Override
+    public boolean contains(Object o) {
+      return containsKey(o);
+    }
+
+    @Override
+    public boolean remove(Object o) {
+      return ChainedHashMap.this.remove(o) != null;
+    }
+
+    @Override
+    public void clear() {
+      ChainedHashMap.this.clear();
+    }
+  }
+
+  private final class ValueView extends AbstractCollection<V> {
+    @Override
+    public Iterator<V> iterator() {
+      return new Traversal<V>() {
+        @Override
+        @SuppressWarnings("unchecked")
+        V make(Object k, Object v) {
+          return (V) v;
+        }
+      };
+    }
+
+    @Override
+    public int size() {
+      return ChainedHashMap.this.size();
+    }
+
+    @Override
+    public boolean isEmpty() {
+      return ChainedHashMap.this.isEmpty();
+    }
+
+    @Override
+    public boolean contains(Object o) {
+      return containsValue(o);
+    }
+
+    @Override
+    public void clear() {
+      ChainedHashMap.this.clear();
+    }
+  }
+
+  private final class EntryView extends AbstractSet<Map.Entry<K, V>> {
+    @Override
+    public Iterator<Map.Entry<K, V>> iterator() {
+      return new Traversal<Map.Entry<K, V>>() {
+        @Override
+        @SuppressWarnings("unchecked")
+        Map.Entry<K, V> make(Object k, Object v) {
+          return new WriteThroughEntry((K) k, (V) v);
+        }
+      };
+    }
+
+    @Override
+    public int size() {
+      return ChainedHashMap.this.size();
+    }
+
+    @Override
+    public boolean isEmpty() {
+      return ChainedHashMap.this.isEmpty();
+    }
+
+    @Override
+    public boolean contains(Object o) {
+      if (!(o instanceof Map.Entry)) {
+        return false;
+      }
+      Map.Entry<?, ?> e = (Map.Entry<?, ?>) o;
+      Object k = e.getKey();
+      Object v = e.getValue();
+      if (k == null || v == null) {
+        return false;
+      }
+      Object cur = get(k);
+      return cur != null && (cur == v || v.equals(cur));
+    }
+
+    @Override
+    public boolean remove(Object o) {
+      if (!(o instanceof Map.Entry)) {
+        return false;
+      }
+      Map.Entry<?, ?> e = (Map.Entry<?, ?>) o;
+      Object k = e.getKey();
+      Object v = e.getValue();
+      return k != null && v != null && ChainedHashMap.this.remove(k, v);
+    }
+
+    @Override
+    public void clear() {
+      ChainedHashMap.this.clear();
+    }
+  }
+
+  // ================================================================== nodes and descriptors
+
+  /**
+   * An immutable chain node. A collision node has a null {@code key} and a
+   * {@link CollisionBucket} as its {@code value}.
+   */
+  static final class Node {
+    final int hash;
+    final Object key;
+    final Object value;
+    final Node next;
+
+    Node(int hash, Object key, Object value, Node next) {
+      this.hash = hash;
+      this.key = key;
+      this.value = value;
+      this.next = next;
+    }
+  }
+
+  /** An old-table bucket being moved: {@code content} is final; writers finish the move first. */
+  static final class Frozen {
+    final Node content;
+    final Resize resize;
+
+    Frozen(Node content, Resize resize) {
+      this.content = content;
+      this.resize = resize;
+    }
+  }
+
+  /** An old-table bucket whose keys are in {@code next}; one instance per resize. */
+  static final class Forwarding {
+    final Object[] next;
+    final Resize resize;
+
+    Forwarding(Resize resize) {
+      this.next = resize.to;
+      this.resize = resize;
+    }
+  }
+
+  /** A resize from {@code from} to {@code to}; idle (nothing to do) when {@code to} is null. */
+  static final class Resize {
+    final Object[] from;
+    final Object[] to;
+    final Forwarding fwd;
+    final boolean grows;
+    /** Groups to move: old buckets when growing, new buckets when shrinking. */
+    final int groups;
+    /** Groups per claim. */
+    final int stride;
+    /** The first unclaimed group; advanced by CAS through {@link #CLAIMED}. */
+    volatile int claimed;
+    /** Groups moved by their claimants; added through {@link #DONE}. */
+    volatile int done;
+
+    Resize(Object[] from, Object[] to) {
+      this.from = from;
+      this.to = to;
+      if (to == null) {
+        this.fwd = null;
+        this.grows = false;
+        this.groups = 0;
+        this.stride = 0;
+      } else {
+        this.fwd = new Forwarding(this);
+        this.grows = to.length > from.length;
+        this.groups = Math.min(from.length, to.length);
+        this.stride = Math.max(MIN_STRIDE, groups / (8 * NCPU));
+      }
+    }
+  }
+
+  // ================================================================== memory-ordered access
+
+  /** Acquire read of a bucket: the chain it returns is fully visible. */
+  private static Object tabAt(Object[] tab, int i) {
+    return ArrayAccess.getAcquire(tab, i);
+  }
+
+  /** Volatile CAS of a bucket: the linearization point of every write. */
+  private static boolean casTabAt(Object[] tab, int i, Object expected, Object update) {
+    return ArrayAccess.cas(tab, i, expected, update);
+  }
+
+  private boolean casResize(Resize expected, Resize update) {
+    return RESIZE.compareAndSet(this, expected, update);
+  }
+
+  private void setResize(Resize r) {
+    RESIZE.setVolatile(this, r);
+  }
+
+  private static boolean casClaimed(Resize r, int expected, int update) {
+    return CLAIMED.compareAndSet(r, expected, update);
+  }
+
+  private static int addDone(Resize r, int delta) {
+    return (int) DONE.getAndAdd(r, delta);
+  }
+
+  private static final VarHandle RESIZE;
+  private static final VarHandle CLAIMED;
+  private static final VarHandle DONE;
+
+  static {
+    try {
+      MethodHandles.Lookup l = MethodHandles.lookup();
+      RESIZE = l.findVarHandle(ChainedHashMap.class, "resize", Resize.class);
+      CLAIMED = l.findVarHandle(Resize.class, "claimed", int.class);
+      DONE = l.findVarHandle(Resize.class, "done", int.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+}
