@@ -268,6 +268,17 @@ public final class HopscotchHashMap<K, V> extends AbstractMap<K, V> implements C
     return table.length;
   }
 
+  /**
+   * For tests: the slot of {@code key} in the current table, -2 if it is in a stash bucket, -1 if
+   * absent. Meaningful only when no write is in progress.
+   */
+  int slotOf(Object key) {
+    Table t = table;
+    int h = spread(key);
+    int r = findForWrite(t, key, h, false);
+    return r >= 0 ? r : (r == STASHED ? -2 : -1);
+  }
+
   // ================================================================== queries
 
   /**

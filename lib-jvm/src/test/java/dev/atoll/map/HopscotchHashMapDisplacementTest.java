@@ -33,7 +33,7 @@ class HopscotchHashMapDisplacementTest {
     // homes in [0, 24) of a 128-slot table (presized for 100): 55 reachable slots for up to 56 keys.
     // The count stays in [28, 56], inside the hysteresis band of a 128-slot table, so no resize
     // interferes.
-    run(24, 28, 28, 150_000, 128);
+    run(24, 28, 28, 300_000, 128);
   }
 
   @Test

@@ -107,6 +107,46 @@ class HopscotchHashMapTest extends ConcurrentMapContract {
   }
 
   @Test
+  void keysNoNeighbourhoodCanHoldOverflowToTheStash() {
+    int seed = 0x0BAD_5EED;
+    // 120 keys whose homes are 0..3 in every table of up to 1024 slots: the neighbourhoods of
+    // homes 0..3 reach 35 slots, so at least 85 keys must overflow
+    HopscotchHashMap<Integer, Integer> m = new HopscotchHashMap<>(0, seed);
+    java.util.List<Integer> keys = new java.util.ArrayList<>();
+    for (int k = 0; keys.size() < 120; k++) {
+      if ((dev.atoll.internal.Hashing.spread(k, seed) & 1023) < 4) {
+        keys.add(k);
+      }
+    }
+    for (int k : keys) {
+      assertNull(m.putIfAbsent(k, k));
+    }
+    int stashed = 0;
+    for (int k : keys) {
+      assertEquals(k, m.get(k));
+      if (m.slotOf(k) == -2) {
+        stashed++;
+      }
+    }
+    assertTrue(stashed >= 85, "stashed: " + stashed);
+    assertTrue(m.tableLength() <= 512, "overflow must not grow the table: " + m.tableLength());
+    for (int k : keys) {
+      assertEquals(k, m.replace(k, -k));
+      assertEquals(-k, m.get(k));
+    }
+    assertEquals(120, new HashSet<>(m.keySet()).size());
+    for (int i = 0; i < keys.size(); i += 2) {
+      int k = keys.get(i);
+      assertTrue(m.remove(k, -k));
+      assertNull(m.get(k));
+    }
+    assertEquals(60, m.size());
+    for (int i = 0; i < keys.size(); i++) {
+      assertEquals(i % 2 == 0 ? null : Integer.valueOf(-keys.get(i)), m.get(keys.get(i)));
+    }
+  }
+
+  @Test
   void mixedCollidingAndOrdinaryKeysAcrossResizes() {
     HopscotchHashMap<Object, Integer> m = new HopscotchHashMap<>();
     Map<Object, Integer> model = new HashMap<>();
