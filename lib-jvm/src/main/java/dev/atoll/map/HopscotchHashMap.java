@@ -1,0 +1,1660 @@
+package dev.atoll.map;
+
+import dev.atoll.internal.ArrayAccess;
+import dev.atoll.internal.CollisionBucket;
+import dev.atoll.internal.Hashing;
+import dev.atoll.internal.Sizing;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.AbstractCollection;
+import java.util.AbstractMap;
+import java.util.AbstractSet;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentMap;
+import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+
+/**
+ * A concurrent hash map built on hopscotch hashing: every entry lives within a small neighbourhood
+ * (32 slots) of its home bucket, so a lookup reads one bitmap word and, normally, one slot. The
+ * table grows and shrinks with the number of entries, cooperatively: threads that write during a
+ * resize help to finish it, while readers never wait.
+ *
+ * <p>Keys and values must not be null ({@link NullPointerException}). All single-key operations of
+ * {@link ConcurrentMap} are atomic (linearizable) per key. {@link #get} and {@link #containsKey}
+ * take no lock, never wait and allocate nothing. {@code put}, {@code remove}, {@code replace} and
+ * the compute family update an existing key with one compare-and-set and take no lock either; only
+ * the insertion of a <em>new</em> key takes a short claim on its segment of 16 home buckets (see
+ * "Progress" below), which other readers and updaters never wait for.
+ *
+ * <h2>Hash flooding</h2>
+ * Keys are hashed with {@link Object#hashCode()} spread by a random per-instance seed. Keys that no
+ * neighbourhood can hold (for example many keys with one {@code hashCode()}) go to a per-segment
+ * overflow bucket, an ordered persistent structure: 100,000 {@link Comparable} keys with one hash
+ * code take O(log n) per operation, and the table does not grow because of them beyond what their
+ * number needs.
+ *
+ * <h2>Iteration</h2>
+ * Iterators of the {@linkplain #entrySet() views} are weakly consistent, as those of
+ * {@link java.util.concurrent.ConcurrentHashMap}: they never throw
+ * {@link java.util.ConcurrentModificationException}, they return every entry that is present for
+ * the whole iteration, and they never return one key twice (unless it was removed and added again
+ * during the iteration); entries added or removed during the iteration may or may not be returned.
+ * {@code Iterator.remove()} removes the last returned key from the map and
+ * {@code Map.Entry.setValue} writes through. {@link #size()} is exact when no write is in progress.
+ *
+ * <h2>Memory consistency effects</h2>
+ * As with other concurrent collections, actions in a thread prior to placing an object into a
+ * {@code HopscotchHashMap} as a key or value <i>happen-before</i> actions subsequent to the access
+ * or removal of that object from the map in another thread. In particular a value read by
+ * {@code get} is seen with every write made before the {@code put} that stored it.
+ *
+ * @param <K> the type of keys
+ * @param <V> the type of values
+ */
+public final class HopscotchHashMap<K, V> extends AbstractMap<K, V> implements ConcurrentMap<K, V> {
+  /*
+   * Implementation notes
+   * ====================
+   *
+   * Data layout. The map points to a Table:
+   *
+   *   slots[n]    Object: null | Entry | Frozen(Entry) | RESERVED | MOVED      (n a power of two >= 32)
+   *   hop[n]      int bitmap per home bucket h: bit d says "slot h+d (mod n) may hold an entry whose
+   *               home is h". Neighbourhood size H = 32.
+   *   claims[n/16] int per segment of 16 home buckets: FREE | HELD | CLOSED.
+   *   stash[n/16] Object per segment, allocated on first overflow: null | CollisionBucket | Frozen(bucket) | MOVED
+   *   next        the table a resize copies into (null when no resize is running)
+   *
+   * An Entry (key, spread hash, value) is immutable; a value update replaces the Entry object in its
+   * slot by CAS. The home of an entry is hash & (n - 1); an entry in the table sits in slot
+   * home + d with 0 <= d < H and bit d of hop[home] set.
+   *
+   * Slot states and who may write them:
+   *   null           free. Inserters CAS null -> RESERVED; a resize CASes null -> MOVED.
+   *   RESERVED       owned by the thread that installed it (an inserter on its way to fill it, a
+   *                  displacer that just emptied it, or a remover between its two stores). Only the
+   *                  owner writes the slot, and the slot's bits in every hop word.
+   *   Entry e        live. Updaters CAS e -> e' (same key, new value); removers CAS e -> RESERVED;
+   *                  displacers and the resize CAS e -> Frozen(e).
+   *   Frozen(e)      e is still the live entry (readers use it), but it is being moved: by a
+   *                  displacement (to a later slot of its neighbourhood) or by the resize (to the
+   *                  next table). Writers of that key wait or help, then retry.
+   *   MOVED          final: the slot's entry (if any) is in `next`. Readers go on in `next`.
+   *
+   * Invariants.
+   *   (I1) Every slot holding e or Frozen(e) has its bit set in hop[home(e)]. The owner of a slot sets
+   *        the bit before storing an entry and clears it only after the entry has left.
+   *   (I2) A key is in at most one place of a table: one slot, or one stash bucket (the only moment
+   *        two slots hold it is during a displacement: Frozen(e) at the source and e at the target,
+   *        the same entry). New keys are added only under the segment claim of their home, after
+   *        looking for the key under that claim.
+   *   (I3) Entries only move forward in their neighbourhood (to a larger d): displacement moves an
+   *        entry from slot q to a later free slot f of the same neighbourhood, writing f before
+   *        emptying q. Nothing ever moves an entry backward, or between a slot and a stash bucket.
+   *
+   * Lookup (get): for d = 0, 1, ...: read hop[home] (re-read every step), jump to its next set bit
+   * >= d, read that slot, compare hash and key; then look in the segment's stash bucket. Why a key
+   * that is present during the whole lookup cannot be missed, although displacements move it: let
+   * m(t) be the smallest d at which the key is (in a slot with its bit set) at time t. By (I3) m(t)
+   * never decreases, and the lookup keeps d <= m(t): the next set bit at or after d is at most m(t)
+   * by (I1), and if the slot read there no longer holds the key, the key has moved forward, so
+   * m > d. Hence the lookup finds it before d passes H. A lookup that finds nothing therefore saw a
+   * moment at which the key was absent. (All these reads and the writers' stores are volatile, so
+   * they are ordered in one synchronization order and "time" is well defined.) No version counter
+   * is needed, and a reader never retries because of a displacement.
+   *
+   * Insert of a new key (insert(), under the claim of its segment): look for the key again, then
+   * reserve the first free slot f at or after home (linear probing, at most PROBE_LIMIT slots); while
+   * f is outside the neighbourhood, find the earliest entry e in the H - 1 slots before f whose own
+   * neighbourhood contains f, CAS its slot q to Frozen(e), set its bit for f, store e in f, make q
+   * RESERVED, clear its bit for q, and go on with f = q. Finally set the new key's bit and store its
+   * Entry. Linearization point: that store. If no slot can be found (probing or displacement
+   * fails): grow the table if it is at least half full, otherwise put the entry in the segment's
+   * stash bucket (an immutable CollisionBucket replaced by CAS). So equal hash codes never make the
+   * table grow beyond what the entry count needs.
+   *
+   * Update and remove of a present key take no claim: CAS the slot from the Entry read to a new
+   * Entry, or to RESERVED (then clear the bit, then store null); in a stash bucket, CAS the bucket to
+   * the updated copy. Linearization point: that CAS. A CAS that fails (the entry changed, was frozen
+   * or moved) makes the operation look again. A conditional operation whose condition fails
+   * linearizes at the read of the entry it examined.
+   *
+   * compute/computeIfPresent/merge run the function on the value read, then commit the result only
+   * if the key still maps to that same value instance (or is still absent), else run it again: the
+   * function may run more than once. computeIfAbsent runs its function only when the key was absent
+   * and adds the result as putIfAbsent does, so every caller gets the one instance that was added.
+   *
+   * Resize (grow at load > 0.8 or on a failed insert at load >= 0.5; shrink at load < 0.2; the new
+   * length gives load <= 0.5, which leaves a wide hysteresis band). The thread that decides CASes
+   * t.next from null to a new table, then every thread that meets the resize helps:
+   *   1. Close: CAS every segment claim FREE -> CLOSED (waiting for claims HELD by inserters, which
+   *      finish without waiting for anything). After this no insert or displacement runs in t,
+   *      so entries no longer move inside t and no RESERVED slot is owned by an inserter.
+   *   2. Copy, in chunks of STRIDE home buckets handed out by CAS on transferIndex (as
+   *      ConcurrentHashMap does): each slot null -> MOVED, or e -> Frozen(e), copy e into next, then
+   *      MOVED; each stash bucket likewise. Copying into next uses next's normal insert (claims,
+   *      displacement, stash; never a resize). Nobody else writes into next while it is copied.
+   *   3. The thread that completes the last chunk sets t.finished and swings the map's table to next.
+   * Writers that find MOVED, Frozen(e) of a table with a next, or a CLOSED claim help, then wait for
+   * `finished` and retry in the new table. Readers never help and never wait: a Frozen(e) is still
+   * current, and a MOVED slot in the key's neighbourhood (or stash) sends them on to next after they
+   * have finished looking in t, where a copied key must be (it is copied before its slot is marked).
+   * Why the resize finishes: closing waits only for inserts in progress, each of which ends in a
+   * bounded number of steps; afterwards no thread can add work to t, the copy of each slot is a
+   * bounded number of steps, and the chunks are finite. (A thread stalled in the middle of its chunk
+   * or of an insert delays completion, as a stalled bin-lock holder does in ConcurrentHashMap; that is
+   * where this map is not lock-free for writers. Readers are unaffected.)
+   *
+   * Iteration visits home buckets of the table it started with, one at a time; for each home it
+   * collects the entries whose home it is (from the neighbourhood, with the lookup's scan, and from the
+   * stash), follows MOVED into the next tables (visiting there the homes that hold the same hashes),
+   * and drops keys it collected twice (a key displaced during the scan, or met in both tables).
+   * Every key belongs to exactly one home of the starting table, hence no duplicates across homes.
+   *
+   * Memory: an Entry is 24 bytes (compressed oops), plus a slot reference and a hop word per slot
+   * (8 bytes / load factor, 0.4 .. 0.8), about 35-45 bytes per entry, below ConcurrentHashMap.
+   * Parallel key/value arrays were rejected: pairing a key with its value across a concurrent
+   * displacement needs a second protocol for the value slot, and correctness came first.
+   * Replaced entries, frozen wrappers and old tables are garbage once no operation refers to them.
+   */
+
+  /** Neighbourhood size: bits per hop word. */
+  private static final int H = 32;
+  /** log2 of the home buckets per segment (claim and stash granularity). */
+  private static final int SEG_SHIFT = 4;
+  /** The smallest table length (one neighbourhood). */
+  private static final int MIN_CAPACITY = H;
+  /** How far an insert probes for a free slot before it gives up on the neighbourhood. */
+  private static final int PROBE_LIMIT = 512;
+  /** Home buckets per resize chunk (a multiple of the segment size). */
+  private static final int STRIDE = 512;
+  /** Grow when the entry count exceeds this fraction of the table length. */
+  private static final double MAX_LOAD = 0.8;
+  /** Shrink when the entry count falls below this fraction of the table length. */
+  private static final double MIN_LOAD = 0.2;
+  /** A failed insert grows the table only at this load or more; below it uses the stash. */
+  private static final double GROW_ON_FAILURE_LOAD = 0.5;
+  /** Load the resized table is sized for (at most). */
+  private static final double RESIZED_LOAD = 0.5;
+
+  // Slot sentinels.
+  /** A slot owned by one thread, empty for everybody else. */
+  private static final Object RESERVED = new Sentinel("RESERVED");
+  /** A slot (or stash bucket) whose contents were copied to the next table. */
+  private static final Object MOVED = new Sentinel("MOVED");
+
+  // Claim states.
+  private static final int FREE = 0;
+  private static final int HELD = 1;
+  private static final int CLOSED = 2;
+
+  // Results of findForWrite (slot indexes are >= 0).
+  private static final int ABSENT = -1;
+  private static final int STASHED = -2;
+  private static final int HELP = -3;
+
+  // Results of insert.
+  private static final int INSERTED = 0;
+  private static final int PRESENT = 1;
+  private static final int RETRY_AFTER_HELP = 2;
+  private static final int GROW = 3;
+
+  // Conditions of doPut/doRemove.
+  /** Unconditional. */
+  private static final int ANY = 0;
+  /** Only if the key is absent. */
+  private static final int IF_ABSENT = 1;
+  /** Only if the key is present. */
+  private static final int IF_PRESENT = 2;
+  /** Only if the current value {@code equals} the expected one. */
+  private static final int IF_EQUAL = 3;
+  /** Only if the current value is the expected instance (null: absent). */
+  private static final int IF_SAME = 4;
+
+  /** The current table; accessed through {@link #TABLE}. */
+  private volatile Table table;
+  /** Entry count; accessed through {@link #COUNT}. */
+  private volatile long count;
+  private final int seed;
+
+  private transient Set<K> keyView;
+  private transient Collection<V> valueView;
+  private transient Set<Map.Entry<K, V>> entryView;
+
+  /** Creates an empty map with a small table (32 slots). */
+  public HopscotchHashMap() {
+    this(0);
+  }
+
+  /**
+   * Creates an empty map whose table holds {@code initialCapacity} entries without growing. The
+   * capacity is a hint: the table still shrinks when far fewer entries are present.
+   *
+   * @param initialCapacity the number of entries expected
+   * @throws IllegalArgumentException if {@code initialCapacity} is negative
+   */
+  public HopscotchHashMap(int initialCapacity) {
+    this(initialCapacity, Hashing.newSeed());
+  }
+
+  /** For tests: a map with a known hash seed. */
+  HopscotchHashMap(int initialCapacity, int seed) {
+    Sizing.checkNonNegative(initialCapacity, "initialCapacity");
+    this.seed = seed;
+    this.table = new Table(Sizing.tableSizeFor(initialCapacity, MAX_LOAD, MIN_CAPACITY));
+  }
+
+  /** The seed this map spreads hash codes with (tests engineer collisions with it). */
+  int seed() {
+    return seed;
+  }
+
+  /**
+   * Returns the length of the current table (slots), for tests and monitoring. It grows and shrinks
+   * with the entry count.
+   *
+   * @return the number of slots of the current table
+   */
+  public int tableLength() {
+    return table.length;
+  }
+
+  /**
+   * For tests: the slot of {@code key} in the current table, -2 if it is in a stash bucket, -1 if
+   * absent. Meaningful only when no write is in progress.
+   */
+  int slotOf(Object key) {
+    Table t = table;
+    int h = spread(key);
+    int r = findForWrite(t, key, h, false);
+    return r >= 0 ? r : (r == STASHED ? -2 : -1);
+  }
+
+  // ================================================================== queries
+
+  /**
+   * Returns the value mapped to {@code key}, or null. Never waits and allocates nothing.
+   *
+   * @throws NullPointerException if {@code key} is null
+   */
+  @Override
+  @SuppressWarnings("unchecked")
+  public V get(Object key) {
+    int h = spread(key);
+    Table t = table;
+    while (true) {
+      Object[] slots = t.slots;
+      int[] hop = t.hop;
+      int mask = t.mask;
+      int home = h & mask;
+      boolean moved = false;
+      int d = 0;
+      while (d < H) {
+        int bits = hopAt(hop, home) >>> d;
+        if (bits == 0) {
+          break;
+        }
+        d += Integer.numberOfTrailingZeros(bits);
+        Object x = slotAt(slots, (home + d) & mask);
+        if (x instanceof Frozen) {
+          x = ((Frozen) x).item;
+        }
+        if (x instanceof Entry) {
+          Entry e = (Entry) x;
+          if (e.hash == h && (e.key == key || key.equals(e.key))) {
+            return (V) e.value;
+          }
+        } else if (x == MOVED) {
+          moved = true;
+        }
+        d++;
+      }
+      Object[] stash = t.stash;
+      if (stash != null) {
+        Object b = slotAt(stash, home >>> SEG_SHIFT);
+        if (b instanceof Frozen) {
+          b = ((Frozen) b).item;
+        }
+        if (b instanceof CollisionBucket) {
+          Object v = ((CollisionBucket<?, ?>) b).get(key);
+          if (v != null) {
+            return (V) v;
+          }
+        } else if (b == MOVED) {
+          moved = true;
+        }
+      }
+      if (!moved) {
+        return null;
+      }
+      t = t.next;
+    }
+  }
+
+  /**
+   * Returns true if some entry has this key. Never waits and allocates nothing.
+   *
+   * @throws NullPointerException if {@code key} is null
+   */
+  @Override
+  public boolean containsKey(Object key) {
+    return get(key) != null;
+  }
+
+  /**
+   * Returns the value mapped to {@code key}, or {@code defaultValue} if there is none.
+   *
+   * @throws NullPointerException if {@code key} is null
+   */
+  @Override
+  public V getOrDefault(Object key, V defaultValue) {
+    V v = get(key);
+    return v != null ? v : defaultValue;
+  }
+
+  /**
+   * Returns true if some entry has this value (by {@code equals}); O(n), weakly consistent.
+   *
+   * @throws NullPointerException if {@code value} is null
+   */
+  @Override
+  public boolean containsValue(Object value) {
+    Objects.requireNonNull(value, "value");
+    for (Cursor c = new Cursor(); c.key != null; c.advance()) {
+      if (value.equals(c.value)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Returns the number of entries: exact when no write is in progress, O(1). Saturates at
+   * {@link Integer#MAX_VALUE}.
+   */
+  @Override
+  public int size() {
+    long c = count;
+    return c <= 0 ? 0 : (int) Math.min(c, Integer.MAX_VALUE);
+  }
+
+  /** Returns true if there are no entries (exact when no write is in progress), O(1). */
+  @Override
+  public boolean isEmpty() {
+    return count <= 0;
+  }
+
+  /**
+   * Calls {@code action} for each entry, weakly consistent as the iterators are.
+   *
+   * @throws NullPointerException if {@code action} is null
+   */
+  @Override
+  @SuppressWarnings("unchecked")
+  public void forEach(BiConsumer<? super K, ? super V> action) {
+    Objects.requireNonNull(action, "action");
+    for (Cursor c = new Cursor(); c.key != null; c.advance()) {
+      action.accept((K) c.key, (V) c.value);
+    }
+  }
+
+  // ================================================================== updates
+
+  /**
+   * Maps {@code key} to {@code value}; returns the previous value or null.
+   *
+   * @throws NullPointerException if the key or value is null
+   */
+  @Override
+  @SuppressWarnings("unchecked")
+  public V put(K key, V value) {
+    Objects.requireNonNull(value, "value");
+    return (V) doPut(key, spread(key), value, ANY, null);
+  }
+
+  /**
+   * Maps {@code key} to {@code value} unless the key is present; returns the current value, or null
+   * if the value was added.
+   *
+   * @throws NullPointerException if the key or value is null
+   */
+  @Override
+  @SuppressWarnings("unchecked")
+  public V putIfAbsent(K key, V value) {
+    Objects.requireNonNull(value, "value");
+    return (V) doPut(key, spread(key), value, IF_ABSENT, null);
+  }
+
+  /**
+   * Replaces the value of a present key; returns the previous value, or null (and nothing changes)
+   * if the key is absent.
+   *
+   * @throws NullPointerException if the key or value is null
+   */
+  @Override
+  @SuppressWarnings("unchecked")
+  public V replace(K key, V value) {
+    Objects.requireNonNull(value, "value");
+    return (V) doPut(key, spread(key), value, IF_PRESENT, null);
+  }
+
+  /**
+   * Replaces the value of {@code key} with {@code newValue} if it currently equals {@code oldValue}.
+   *
+   * @throws NullPointerException if any argument is null
+   */
+  @Override
+  public boolean replace(K key, V oldValue, V newValue) {
+    Objects.requireNonNull(oldValue, "oldValue");
+    Objects.requireNonNull(newValue, "newValue");
+    Object witness = doPut(key, spread(key), newValue, IF_EQUAL, oldValue);
+    return holds(IF_EQUAL, oldValue, witness);
+  }
+
+  /**
+   * Removes {@code key}; returns its previous value or null.
+   *
+   * @throws NullPointerException if the key is null
+   */
+  @Override
+  @SuppressWarnings("unchecked")
+  public V remove(Object key) {
+    return (V) doRemove(key, spread(key), ANY, null);
+  }
+
+  /**
+   * Removes {@code key} if its value currently equals {@code value}.
+   *
+   * @throws NullPointerException if the key or value is null
+   */
+  @Override
+  public boolean remove(Object key, Object value) {
+    Objects.requireNonNull(value, "value");
+    Object witness = doRemove(key, spread(key), IF_EQUAL, value);
+    return holds(IF_EQUAL, value, witness);
+  }
+
+  /**
+   * Removes every entry present when the call starts (entries added concurrently may stay), key by
+   * key; the table then shrinks.
+   */
+  @Override
+  public void clear() {
+    for (Cursor c = new Cursor(); c.key != null; c.advance()) {
+      remove(c.key);
+    }
+  }
+
+  /**
+   * Returns the value of {@code key}, first computing it with {@code mappingFunction} and adding it
+   * if the key is absent (a null result adds nothing and returns null).
+   *
+   * <p>The function runs without any lock or claim, at most once per call, and only when the key
+   * was absent when this call looked. Several threads calling this for the same absent key may each
+   * run the function, but only one result is added, and <em>every</em> caller gets that same
+   * instance back (the other results are discarded). If the function throws, the map is unchanged.
+   *
+   * @throws NullPointerException if the key or the function is null
+   */
+  @Override
+  @SuppressWarnings("unchecked")
+  public V computeIfAbsent(K key, Function<? super K, ? extends V> mappingFunction) {
+    Objects.requireNonNull(mappingFunction, "mappingFunction");
+    int h = spread(key);
+    V v = get(key);
+    if (v != null) {
+      return v;
+    }
+    V computed = mappingFunction.apply(key);
+    if (computed == null) {
+      return null;
+    }
+    Object prior = doPut(key, h, computed, IF_ABSENT, null);
+    return prior == null ? computed : (V) prior;
+  }
+
+  /**
+   * If {@code key} is present, replaces its value with the function's result, or removes it if the
+   * result is null; returns the new value or null.
+   *
+   * <p>Optimistic: the function is applied to the value read, and the result is written only if
+   * the key still maps to that same value instance; otherwise the function runs again on the new
+   * value. So under contention on one key the function may run several times (only the last run's
+   * result is written). If it throws, the map is unchanged.
+   *
+   * @throws NullPointerException if the key or the function is null
+   */
+  @Override
+  public V computeIfPresent(K key, BiFunction<? super K, ? super V, ? extends V> remappingFunction) {
+    Objects.requireNonNull(remappingFunction, "remappingFunction");
+    int h = spread(key);
+    while (true) {
+      V old = get(key);
+      if (old == null) {
+        return null;
+      }
+      V next = remappingFunction.apply(key, old);
+      if (commit(key, h, old, next)) {
+        return next;
+      }
+    }
+  }
+
+  /**
+   * Computes a new value for {@code key} from its current value (null if absent): a null result
+   * removes the key (or adds nothing). Returns the new value or null.
+   *
+   * <p>Optimistic, as {@link #computeIfPresent}: under contention on one key the function may run
+   * several times; only the last run's result is written. If it throws, the map is unchanged.
+   *
+   * @throws NullPointerException if the key or the function is null
+   */
+  @Override
+  public V compute(K key, BiFunction<? super K, ? super V, ? extends V> remappingFunction) {
+    Objects.requireNonNull(remappingFunction, "remappingFunction");
+    int h = spread(key);
+    while (true) {
+      V old = get(key);
+      V next = remappingFunction.apply(key, old);
+      if (commit(key, h, old, next)) {
+        return next;
+      }
+    }
+  }
+
+  /**
+   * Adds {@code value} if {@code key} is absent, else replaces the value with
+   * {@code remappingFunction(old, value)} (removing the key if that is null). Returns the new value
+   * or null.
+   *
+   * <p>Optimistic, as {@link #computeIfPresent}: under contention on one key the function may run
+   * several times; only the last run's result is written. If it throws, the map is unchanged.
+   *
+   * @throws NullPointerException if any argument is null
+   */
+  @Override
+  public V merge(K key, V value, BiFunction<? super V, ? super V, ? extends V> remappingFunction) {
+    Objects.requireNonNull(value, "value");
+    Objects.requireNonNull(remappingFunction, "remappingFunction");
+    int h = spread(key);
+    while (true) {
+      V old = get(key);
+      V next = old == null ? value : remappingFunction.apply(old, value);
+      if (commit(key, h, old, next)) {
+        return next;
+      }
+    }
+  }
+
+  /**
+   * Replaces each value with {@code function(key, value)}, key by key; each replacement is atomic
+   * (the function may run again for a key whose value changed meanwhile). Keys added during the
+   * call may or may not be visited.
+   *
+   * @throws NullPointerException if the function is null or returns null
+   */
+  @Override
+  @SuppressWarnings("unchecked")
+  public void replaceAll(BiFunction<? super K, ? super V, ? extends V> function) {
+    Objects.requireNonNull(function, "function");
+    for (Cursor c = new Cursor(); c.key != null; c.advance()) {
+      K k = (K) c.key;
+      int h = spread(k);
+      V v = (V) c.value;
+      while (true) {
+        V next = Objects.requireNonNull(function.apply(k, v), "function result");
+        Object witness = doPut(k, h, next, IF_SAME, v);
+        if (witness == v || witness == null) {
+          break; // replaced, or removed meanwhile
+        }
+        v = (V) witness;
+      }
+    }
+  }
+
+  // ================================================================== views
+
+  /** A weakly consistent view of the keys; removal writes through, adding is not supported. */
+  @Override
+  public Set<K> keySet() {
+    Set<K> v = keyView;
+    if (v == null) {
+      v = new KeyView();
+      keyView = v;
+    }
+    return v;
+  }
+
+  /** A weakly consistent view of the values; removal writes through, adding is not supported. */
+  @Override
+  public Collection<V> values() {
+    Collection<V> v = valueView;
+    if (v == null) {
+      v = new ValueView();
+      valueView = v;
+    }
+    return v;
+  }
+
+  /**
+   * A weakly consistent view of the entries; removal and {@code Entry.setValue} write through,
+   * adding is not supported.
+   */
+  @Override
+  public Set<Map.Entry<K, V>> entrySet() {
+    Set<Map.Entry<K, V>> v = entryView;
+    if (v == null) {
+      v = new EntryView();
+      entryView = v;
+    }
+    return v;
+  }
+
+  // ================================================================== write machinery
+
+  private int spread(Object key) {
+    return Hashing.spread(key, seed);
+  }
+
+  private static boolean holds(int mode, Object expected, Object current) {
+    switch (mode) {
+      case ANY:
+        return true;
+      case IF_ABSENT:
+        return current == null;
+      case IF_PRESENT:
+        return current != null;
+      case IF_EQUAL:
+        return current != null && (current == expected || expected.equals(current));
+      default: // IF_SAME
+        return current == expected;
+    }
+  }
+
+  /** Writes {@code next} for {@code key} if it still maps to {@code old} (null: absent). */
+  private boolean commit(Object key, int h, Object old, Object next) {
+    if (next == null) {
+      return old == null || doRemove(key, h, IF_SAME, old) == old;
+    }
+    return doPut(key, h, next, IF_SAME, old) == old;
+  }
+
+  /**
+   * Puts {@code value} for {@code key} if {@code mode}'s condition holds for the current value.
+   * Returns the value found (null if absent): the condition held iff {@link #holds} says so.
+   */
+  private Object doPut(Object key, int h, Object value, int mode, Object expected) {
+    while (true) {
+      Table t = table;
+      int r = findForWrite(t, key, h, true);
+      if (r >= 0) {
+        Object x = slotAt(t.slots, r);
+        if (!(x instanceof Entry)) {
+          continue; // changed under us: look again
+        }
+        Entry e = (Entry) x;
+        if (e.hash != h || !(e.key == key || key.equals(e.key))) {
+          continue;
+        }
+        Object cur = e.value;
+        if (!holds(mode, expected, cur)) {
+          return cur;
+        }
+        // Linearization point of an update: replace the entry object (the stored key stays).
+        if (casSlot(t.slots, r, e, new Entry(e.key, h, value))) {
+          return cur;
+        }
+      } else if (r == STASHED) {
+        Object[] stash = t.stash;
+        int s = (h & t.mask) >>> SEG_SHIFT;
+        Object b = slotAt(stash, s);
+        if (!(b instanceof CollisionBucket)) {
+          continue;
+        }
+        @SuppressWarnings("unchecked")
+        CollisionBucket<Object, Object> bucket = (CollisionBucket<Object, Object>) b;
+        Object cur = bucket.get(key);
+        if (cur == null) {
+          continue; // removed meanwhile
+        }
+        if (!holds(mode, expected, cur)) {
+          return cur;
+        }
+        if (casSlot(stash, s, b, bucket.put(key, value))) {
+          return cur;
+        }
+      } else if (r == HELP) {
+        help(t);
+      } else { // ABSENT
+        if (!holds(mode, expected, null)) {
+          return null;
+        }
+        int res = insert(t, key, h, value);
+        if (res == INSERTED) {
+          addCount(1);
+          return null;
+        }
+        if (res == GROW) {
+          startResize(t, Math.max(t.length << 1, Sizing.tableSizeFor(count, RESIZED_LOAD, MIN_CAPACITY)));
+          help(t);
+        } else if (res == RETRY_AFTER_HELP) {
+          help(t);
+        } // PRESENT: added by someone else meanwhile, look again
+      }
+    }
+  }
+
+  /**
+   * Removes {@code key} if {@code mode}'s condition holds for the current value. Returns the value
+   * found (null if absent).
+   */
+  private Object doRemove(Object key, int h, int mode, Object expected) {
+    while (true) {
+      Table t = table;
+      int r = findForWrite(t, key, h, true);
+      if (r >= 0) {
+        Object[] slots = t.slots;
+        Object x = slotAt(slots, r);
+        if (!(x instanceof Entry)) {
+          continue;
+        }
+        Entry e = (Entry) x;
+        if (e.hash != h || !(e.key == key || key.equals(e.key))) {
+          continue;
+        }
+        Object cur = e.value;
+        if (!holds(mode, expected, cur)) {
+          return cur;
+        }
+        // Linearization point of a removal: the entry leaves; the slot stays ours (RESERVED) while
+        // we clear its bit, so no other thread can place an entry there before the bit is clear.
+        if (casSlot(slots, r, e, RESERVED)) {
+          int home = h & t.mask;
+          clearBit(t.hop, home, (r - home) & t.mask);
+          setSlot(slots, r, null);
+          addCount(-1);
+          return cur;
+        }
+      } else if (r == STASHED) {
+        Object[] stash = t.stash;
+        int s = (h & t.mask) >>> SEG_SHIFT;
+        Object b = slotAt(stash, s);
+        if (!(b instanceof CollisionBucket)) {
+          continue;
+        }
+        @SuppressWarnings("unchecked")
+        CollisionBucket<Object, Object> bucket = (CollisionBucket<Object, Object>) b;
+        Object cur = bucket.get(key);
+        if (cur == null) {
+          continue;
+        }
+        if (!holds(mode, expected, cur)) {
+          return cur;
+        }
+        CollisionBucket<Object, Object> nb = bucket.remove(key);
+        if (casSlot(stash, s, b, nb.isEmpty() ? null : nb)) {
+          addCount(-1);
+          return cur;
+        }
+      } else if (r == HELP) {
+        help(t);
+      } else {
+        return null;
+      }
+    }
+  }
+
+  /**
+   * Looks for {@code key} as a writer: returns its slot index, {@link #STASHED}, {@link #ABSENT}, or
+   * {@link #HELP} when the table is being resized and the caller must help first. A key frozen by a
+   * displacement is waited for (the displacer finishes without waiting for anyone); with
+   * {@code mayHelp}, a frozen key in a table that is being resized answers HELP instead. Callers
+   * that hold a claim pass {@code mayHelp = false}: helping would wait for their own claim.
+   */
+  private int findForWrite(Table t, Object key, int h, boolean mayHelp) {
+    Object[] slots = t.slots;
+    int[] hop = t.hop;
+    int mask = t.mask;
+    int home = h & mask;
+    int spins = 0;
+    scan:
+    while (true) {
+      boolean moved = false;
+      int d = 0;
+      while (d < H) {
+        int bits = hopAt(hop, home) >>> d;
+        if (bits == 0) {
+          break;
+        }
+        d += Integer.numberOfTrailingZeros(bits);
+        int p = (home + d) & mask;
+        Object x = slotAt(slots, p);
+        if (x instanceof Entry) {
+          Entry e = (Entry) x;
+          if (e.hash == h && (e.key == key || key.equals(e.key))) {
+            return p;
+          }
+        } else if (x instanceof Frozen) {
+          Entry e = (Entry) ((Frozen) x).item;
+          if (e.hash == h && (e.key == key || key.equals(e.key))) {
+            if (mayHelp && t.next != null) {
+              return HELP;
+            }
+            backoff(spins++);
+            continue scan;
+          }
+        } else if (x == MOVED) {
+          moved = true;
+        }
+        d++;
+      }
+      if (moved) {
+        return HELP;
+      }
+      Object[] stash = t.stash;
+      if (stash != null) {
+        Object b = slotAt(stash, home >>> SEG_SHIFT);
+        if (b == MOVED || b instanceof Frozen) {
+          return HELP;
+        }
+        if (b instanceof CollisionBucket && ((CollisionBucket<?, ?>) b).get(key) != null) {
+          return STASHED;
+        }
+      }
+      return ABSENT;
+    }
+  }
+
+  /**
+   * Adds a new key to {@code t} under the claim of its segment: {@link #INSERTED}, {@link #PRESENT}
+   * (the key was added meanwhile), {@link #RETRY_AFTER_HELP} (the table is being resized) or
+   * {@link #GROW} (no slot and the table is at least half full: the caller grows it).
+   */
+  private int insert(Table t, Object key, int h, Object value) {
+    int home = h & t.mask;
+    int s = home >>> SEG_SHIFT;
+    if (!acquire(t, s)) {
+      return RETRY_AFTER_HELP;
+    }
+    try {
+      int r = findForWrite(t, key, h, false);
+      if (r == HELP) {
+        return RETRY_AFTER_HELP;
+      }
+      if (r != ABSENT) {
+        return PRESENT;
+      }
+      if (place(t, home, new Entry(key, h, value))) {
+        return INSERTED;
+      }
+      if (t.next == null && table == t && t.length < Sizing.MAX_TABLE && count >= (long) (t.length * GROW_ON_FAILURE_LOAD)) {
+        return GROW;
+      }
+      stashPut(t, s, key, value);
+      return INSERTED;
+    } finally {
+      release(t, s);
+    }
+  }
+
+  /**
+   * Places {@code e} (a key absent from {@code t}) in its neighbourhood: reserve a free slot, hop it
+   * back into the neighbourhood, set the bit, store. The caller holds the segment claim of home.
+   * Returns false (leaving nothing reserved) when no slot can be found.
+   */
+  private static boolean place(Table t, int home, Entry e) {
+    int f = reserveFree(t, home);
+    if (f < 0) {
+      return false;
+    }
+    f = hopBack(t, home, f);
+    if (f < 0) {
+      return false;
+    }
+    int mask = t.mask;
+    setBit(t.hop, home, (f - home) & mask);
+    // Linearization point of an insert: the entry becomes visible in its (already set) bit's slot.
+    setSlot(t.slots, f, e);
+    return true;
+  }
+
+  /** Reserves the first free slot at or after {@code home} (linear probing); -1 if none near. */
+  private static int reserveFree(Table t, int home) {
+    Object[] slots = t.slots;
+    int mask = t.mask;
+    int limit = Math.min(t.length, PROBE_LIMIT);
+    for (int i = 0; i < limit; i++) {
+      int p = (home + i) & mask;
+      if (slotAt(slots, p) == null && casSlot(slots, p, null, RESERVED)) {
+        return p;
+      }
+    }
+    return -1;
+  }
+
+  /**
+   * Moves the reserved free slot {@code f} back into the neighbourhood of {@code home} by displacing
+   * entries forward (see the notes). Returns the reserved slot in the neighbourhood, or -1 (having
+   * freed the reserved slot) when no entry can be displaced.
+   */
+  private static int hopBack(Table t, int home, int f) {
+    Object[] slots = t.slots;
+    int[] hop = t.hop;
+    int mask = t.mask;
+    while (((f - home) & mask) >= H) {
+      boolean hopped = false;
+      for (int back = H - 1; back > 0 && !hopped; back--) {
+        int q = (f - back) & mask;
+        Object x = slotAt(slots, q);
+        if (!(x instanceof Entry)) {
+          continue; // free, reserved by someone else, or frozen by another displacement
+        }
+        Entry e = (Entry) x;
+        int eh = e.hash & mask;
+        int df = (f - eh) & mask;
+        int dq = (q - eh) & mask;
+        if (df >= H || dq >= df) {
+          continue; // f is outside e's neighbourhood
+        }
+        if (!casSlot(slots, q, e, new Frozen(e))) {
+          continue; // updated, removed or taken meanwhile
+        }
+        setBit(hop, eh, df);
+        setSlot(slots, f, e); // e is now at q (frozen) and at f: readers find it in either
+        setSlot(slots, q, RESERVED); // q is ours now
+        clearBit(hop, eh, dq);
+        f = q;
+        hopped = true;
+      }
+      if (!hopped) {
+        setSlot(slots, f, null);
+        return -1;
+      }
+    }
+    return f;
+  }
+
+  /** Adds {@code key} (absent) to segment {@code s}'s stash bucket. The caller holds the claim. */
+  private static void stashPut(Table t, int s, Object key, Object value) {
+    Object[] stash = t.stash;
+    if (stash == null) {
+      casStash(t, null, new Object[t.claims.length]);
+      stash = t.stash;
+    }
+    while (true) {
+      Object b = slotAt(stash, s);
+      @SuppressWarnings("unchecked")
+      CollisionBucket<Object, Object> bucket = b == null ? CollisionBucket.empty() : (CollisionBucket<Object, Object>) b;
+      if (casSlot(stash, s, b, bucket.put(key, value))) {
+        return;
+      }
+    }
+  }
+
+  /** Takes the claim of segment {@code s}; false if the table is closed for a resize. */
+  private static boolean acquire(Table t, int s) {
+    int[] claims = t.claims;
+    int spins = 0;
+    while (true) {
+      int c = ArrayAccess.getVolatile(claims, s);
+      if (c == FREE) {
+        if (ArrayAccess.cas(claims, s, FREE, HELD)) {
+          return true;
+        }
+      } else if (c == CLOSED) {
+        return false;
+      } else {
+        backoff(spins++);
+      }
+    }
+  }
+
+  private static void release(Table t, int s) {
+    ArrayAccess.setRelease(t.claims, s, FREE);
+  }
+
+  /** Spins briefly, then yields: the waits here are short unless the other thread is descheduled. */
+  private static void backoff(int spins) {
+    if (spins < 32) {
+      Thread.onSpinWait();
+    } else {
+      Thread.yield();
+    }
+  }
+
+  private void addCount(int delta) {
+    long c = (long) COUNT.getAndAdd(this, (long) delta) + delta;
+    Table t = table;
+    if (t.next != null) {
+      return;
+    }
+    if (delta > 0 && c > (long) (t.length * MAX_LOAD) && t.length < Sizing.MAX_TABLE) {
+      startResize(t, Math.max(t.length << 1, Sizing.tableSizeFor(c, RESIZED_LOAD, MIN_CAPACITY)));
+      help(t);
+    } else if (delta < 0 && t.length > MIN_CAPACITY && c < (long) (t.length * MIN_LOAD)) {
+      int n = Sizing.tableSizeFor(Math.max(c, 0), RESIZED_LOAD, MIN_CAPACITY);
+      if (n < t.length) {
+        startResize(t, n);
+        help(t);
+      }
+    }
+  }
+
+  // ================================================================== resize
+
+  /** Starts resizing {@code t} (if it is still current and not resizing) into a table of {@code n}. */
+  private void startResize(Table t, int n) {
+    if (table == t && t.next == null && n != t.length) {
+      casNext(t, null, new Table(n));
+    }
+  }
+
+  /** Helps the resize of {@code t} (if any) and returns when it has finished. */
+  private void help(Table t) {
+    Table next = t.next;
+    if (next == null) {
+      return;
+    }
+    if (!t.closed) {
+      closeAll(t);
+      t.closed = true;
+    }
+    while (true) {
+      int i = t.transferIndex;
+      if (i <= 0) {
+        break;
+      }
+      int lo = Math.max(0, i - STRIDE);
+      if (casTransferIndex(t, i, lo)) {
+        for (int p = lo; p < i; p++) {
+          copySlot(t, next, p);
+        }
+        for (int s = lo >>> SEG_SHIFT; s < i >>> SEG_SHIFT; s++) {
+          copyStash(t, next, s);
+        }
+        if ((int) COPIED.getAndAdd(t, i - lo) + (i - lo) == t.length) {
+          t.finished = true;
+          casTable(t, next);
+        }
+      }
+    }
+    int spins = 0;
+    while (!t.finished) {
+      backoff(spins++);
+    }
+  }
+
+  /** Phase 1: closes every segment claim of {@code t} for good, waiting for inserts in progress. */
+  private static void closeAll(Table t) {
+    int[] claims = t.claims;
+    for (int s = 0; s < claims.length; s++) {
+      int spins = 0;
+      while (true) {
+        int c = ArrayAccess.getVolatile(claims, s);
+        if (c == CLOSED || (c == FREE && ArrayAccess.cas(claims, s, FREE, CLOSED))) {
+          break;
+        }
+        backoff(spins++);
+      }
+    }
+  }
+
+  /** Phase 2, one slot: null -> MOVED, or e -> Frozen(e), copy e, -> MOVED. */
+  private void copySlot(Table t, Table next, int p) {
+    Object[] slots = t.slots;
+    int spins = 0;
+    while (true) {
+      Object x = slotAt(slots, p);
+      if (x == null) {
+        if (casSlot(slots, p, null, MOVED)) {
+          return;
+        }
+      } else if (x instanceof Entry) {
+        if (casSlot(slots, p, x, new Frozen(x))) {
+          transfer(next, (Entry) x);
+          setSlot(slots, p, MOVED);
+          return;
+        }
+      } else if (x == MOVED) {
+        return;
+      } else {
+        backoff(spins++); // RESERVED by a remover between its two stores
+      }
+    }
+  }
+
+  /** Phase 2, one stash bucket: null -> MOVED, or b -> Frozen(b), copy its entries, -> MOVED. */
+  private void copyStash(Table t, Table next, int s) {
+    Object[] stash = t.stash;
+    if (stash == null) {
+      return; // never allocated, and no insert can allocate it any more
+    }
+    while (true) {
+      Object b = slotAt(stash, s);
+      if (b == null) {
+        if (casSlot(stash, s, null, MOVED)) {
+          return;
+        }
+      } else if (b instanceof CollisionBucket) {
+        if (casSlot(stash, s, b, new Frozen(b))) {
+          ((CollisionBucket<?, ?>) b).forEach((k, v) -> transfer(next, new Entry(k, spread(k), v)));
+          setSlot(stash, s, MOVED);
+          return;
+        }
+      } else {
+        return; // MOVED
+      }
+    }
+  }
+
+  /**
+   * Copies {@code e} (whose key is in no other place of {@code next}) into {@code next}, which no
+   * other thread writes except copiers. Never resizes: overflows go to the stash.
+   */
+  private static void transfer(Table next, Entry e) {
+    int home = e.hash & next.mask;
+    int s = home >>> SEG_SHIFT;
+    if (!acquire(next, s)) {
+      throw new IllegalStateException("the next table cannot be closed before it is installed");
+    }
+    try {
+      if (!place(next, home, e)) {
+        stashPut(next, s, e.key, e.value);
+      }
+    } finally {
+      release(next, s);
+    }
+  }
+
+  // ================================================================== iteration
+
+  /**
+   * Walks the entries home bucket by home bucket of the table current at creation (see the notes).
+   * {@code key} is the current entry's key, or null when exhausted.
+   */
+  private final class Cursor {
+    private final Table root;
+    private int nextHome;
+    /** Entries of the current home, as key, value pairs. */
+    private Object[] buf = new Object[16];
+    private int len;
+    private int at;
+    Object key;
+    Object value;
+
+    Cursor() {
+      root = table;
+      advance();
+    }
+
+    void advance() {
+      while (at >= len) {
+        if (nextHome >= root.length) {
+          key = null;
+          value = null;
+          buf = null;
+          return;
+        }
+        len = 0;
+        at = 0;
+        collect(root, nextHome, root.mask);
+        dedupe();
+        nextHome++;
+      }
+      key = buf[at];
+      value = buf[at + 1];
+      at += 2;
+    }
+
+    /** Adds the entries of {@code t} whose hash is h0 under mask m0. */
+    private void collect(Table t, int h0, int m0) {
+      int m = t.mask;
+      if (m >= m0) {
+        for (int h = h0; h <= m; h += m0 + 1) {
+          collectHome(t, h, h0, m0);
+        }
+      } else {
+        collectHome(t, h0 & m, h0, m0);
+      }
+    }
+
+    private void collectHome(Table t, int h, int h0, int m0) {
+      Object[] slots = t.slots;
+      int[] hop = t.hop;
+      int m = t.mask;
+      boolean moved = false;
+      int d = 0;
+      while (d < H) {
+        int bits = hopAt(hop, h) >>> d;
+        if (bits == 0) {
+          break;
+        }
+        d += Integer.numberOfTrailingZeros(bits);
+        Object x = slotAt(slots, (h + d) & m);
+        if (x instanceof Frozen) {
+          x = ((Frozen) x).item;
+        }
+        if (x instanceof Entry) {
+          Entry e = (Entry) x;
+          if ((e.hash & m) == h && (e.hash & m0) == h0) {
+            add(e.key, e.value);
+          }
+        } else if (x == MOVED) {
+          moved = true;
+        }
+        d++;
+      }
+      Object[] stash = t.stash;
+      if (stash != null) {
+        Object b = slotAt(stash, h >>> SEG_SHIFT);
+        if (b instanceof Frozen) {
+          b = ((Frozen) b).item;
+        }
+        if (b instanceof CollisionBucket) {
+          ((CollisionBucket<?, ?>) b).forEach((k, v) -> {
+            int hh = spread(k);
+            if ((hh & m) == h && (hh & m0) == h0) {
+              add(k, v);
+            }
+          });
+        } else if (b == MOVED) {
+          moved = true;
+        }
+      }
+      if (moved) {
+        collect(t.next, h0, m0);
+      }
+    }
+
+    private void add(Object k, Object v) {
+      if (len + 2 > buf.length) {
+        buf = Arrays.copyOf(buf, buf.length * 2);
+      }
+      buf[len++] = k;
+      buf[len++] = v;
+    }
+
+    /** Drops later copies of keys collected twice (displaced during the scan, or in two tables). */
+    private void dedupe() {
+      if (len <= 2) {
+        return;
+      }
+      int out = 0;
+      if (len <= 32) {
+        outer:
+        for (int i = 0; i < len; i += 2) {
+          Object k = buf[i];
+          for (int j = 0; j < out; j += 2) {
+            if (buf[j] == k || buf[j].equals(k)) {
+              continue outer;
+            }
+          }
+          buf[out++] = k;
+          buf[out++] = buf[i + 1];
+        }
+      } else {
+        Set<Object> seen = new HashSet<>();
+        for (int i = 0; i < len; i += 2) {
+          if (seen.add(buf[i])) {
+            buf[out++] = buf[i];
+            buf[out++] = buf[i + 1];
+          }
+        }
+      }
+      Arrays.fill(buf, out, len, null);
+      len = out;
+    }
+  }
+
+  /** Iterator over a cursor; {@code remove} removes the last key from the map. */
+  private abstract class BaseIterator<T> implements Iterator<T> {
+    private final Cursor cursor = new Cursor();
+    private Object lastKey;
+
+    abstract T make(Object k, Object v);
+
+    @Override
+    public final boolean hasNext() {
+      return cursor.key != null;
+    }
+
+    @Override
+    public final T next() {
+      Object k = cursor.key;
+      if (k == null) {
+        throw new NoSuchElementException();
+      }
+      Object v = cursor.value;
+      cursor.advance();
+      lastKey = k;
+      return make(k, v);
+    }
+
+    @Override
+    public final void remove() {
+      if (lastKey == null) {
+        throw new IllegalStateException("next() has not been called, or remove() was already called");
+      }
+      HopscotchHashMap.this.remove(lastKey);
+      lastKey = null;
+    }
+  }
+
+  /** An entry from an iterator; {@code setValue} writes through to the map. */
+  private final class WriteThroughEntry implements Map.Entry<K, V> {
+    private final K key;
+    private V value;
+
+    WriteThroughEntry(K key, V value) {
+      this.key = key;
+      this.value = value;
+    }
+
+    @Override
+    public K getKey() {
+      return key;
+    }
+
+    @Override
+    public V getValue() {
+      return value;
+    }
+
+    @Override
+    public V setValue(V v) {
+      Objects.requireNonNull(v, "value");
+      V old = value;
+      put(key, v);
+      value = v;
+      return old;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      if (!(o instanceof Map.Entry)) {
+        return false;
+      }
+      Map.Entry<?, ?> e = (Map.Entry<?, ?>) o;
+      return key.equals(e.getKey()) && value.equals(e.getValue());
+    }
+
+    @Override
+    public int hashCode() {
+      return key.hashCode() ^ value.hashCode();
+    }
+
+    @Override
+    public String toString() {
+      return key + "=" + value;
+    }
+  }
+
+  private final class KeyView extends AbstractSet<K> {
+    @Override
+    public Iterator<K> iterator() {
+      return new BaseIterator<K>() {
+        @Override
+        @SuppressWarnings("unchecked")
+        K make(Object k, Object v) {
+          return (K) k;
+        }
+      };
+    }
+
+    @Override
+    public int size() {
+      return HopscotchHashMap.this.size();
+    }
+
+    @Override
+    public boolean isEmpty() {
+      return HopscotchHashMap.this.isEmpty();
+    }
+
+    @Override
+    public boolean contains(Object o) {
+      return containsKey(o);
+    }
+
+    @Override
+    public boolean remove(Object o) {
+      return HopscotchHashMap.this.remove(o) != null;
+    }
+
+    @Override
+    public void clear() {
+      HopscotchHashMap.this.clear();
+    }
+  }
+
+  private final class ValueView extends AbstractCollection<V> {
+    @Override
+    public Iterator<V> iterator() {
+      return new BaseIterator<V>() {
+        @Override
+        @SuppressWarnings("unchecked")
+        V make(Object k, Object v) {
+          return (V) v;
+        }
+      };
+    }
+
+    @Override
+    public int size() {
+      return HopscotchHashMap.this.size();
+    }
+
+    @Override
+    public boolean isEmpty() {
+      return HopscotchHashMap.this.isEmpty();
+    }
+
+    @Override
+    public boolean contains(Object o) {
+      return containsValue(o);
+    }
+
+    @Override
+    public void clear() {
+      HopscotchHashMap.this.clear();
+    }
+  }
+
+  private final class EntryView extends AbstractSet<Map.Entry<K, V>> {
+    @Override
+    public Iterator<Map.Entry<K, V>> iterator() {
+      return new BaseIterator<Map.Entry<K, V>>() {
+        @Override
+        @SuppressWarnings("unchecked")
+        Map.Entry<K, V> make(Object k, Object v) {
+          return new WriteThroughEntry((K) k, (V) v);
+        }
+      };
+    }
+
+    @Override
+    public int size() {
+      return HopscotchHashMap.this.size();
+    }
+
+    @Override
+    public boolean isEmpty() {
+      return HopscotchHashMap.this.isEmpty();
+    }
+
+    @Override
+    public boolean contains(Object o) {
+      if (!(o instanceof Map.Entry)) {
+        return false;
+      }
+      Map.Entry<?, ?> e = (Map.Entry<?, ?>) o;
+      Object k = e.getKey();
+      Object v = e.getValue();
+      if (k == null || v == null) {
+        return false;
+      }
+      Object cur = get(k);
+      return cur != null && (cur == v || v.equals(cur));
+    }
+
+    @Override
+    public boolean remove(Object o) {
+      if (!(o instanceof Map.Entry)) {
+        return false;
+      }
+      Map.Entry<?, ?> e = (Map.Entry<?, ?>) o;
+      Object k = e.getKey();
+      Object v = e.getValue();
+      return k != null && v != null && HopscotchHashMap.this.remove(k, v);
+    }
+
+    @Override
+    public void clear() {
+      HopscotchHashMap.this.clear();
+    }
+  }
+
+  // ================================================================== nodes
+
+  /** One table generation; see the notes for the states of its arrays. */
+  private static final class Table {
+    final Object[] slots;
+    final int[] hop;
+    final int[] claims;
+    final int length;
+    final int mask;
+    /** Per-segment overflow buckets, allocated on first overflow; accessed through {@link #STASH}. */
+    volatile Object[] stash;
+    /** The table this one is being copied into; set once through {@link #NEXT}. */
+    volatile Table next;
+    /** Home buckets below this index are still to be handed out for copying ({@link #TRANSFER_INDEX}). */
+    volatile int transferIndex;
+    /** Home buckets copied so far ({@link #COPIED}). */
+    volatile int copied;
+    /** Every claim is CLOSED (a hint that lets helpers skip phase 1). */
+    volatile boolean closed;
+    /** Every slot is MOVED and {@code next} holds everything. */
+    volatile boolean finished;
+
+    Table(int length) {
+      this.length = length;
+      this.mask = length - 1;
+      this.slots = new Object[length];
+      this.hop = new int[length];
+      this.claims = new int[length >>> SEG_SHIFT];
+      this.transferIndex = length;
+    }
+  }
+
+  /** An immutable entry: key, spread hash, value. */
+  private static final class Entry {
+    final Object key;
+    final int hash;
+    final Object value;
+
+    Entry(Object key, int hash, Object value) {
+      this.key = key;
+      this.hash = hash;
+      this.value = value;
+    }
+  }
+
+  /** An entry (or stash bucket) being moved; still current for readers. */
+  private static final class Frozen {
+    final Object item;
+
+    Frozen(Object item) {
+      this.item = item;
+    }
+  }
+
+  /** A named sentinel slot value. */
+  private static final class Sentinel {
+    private final String name;
+
+    Sentinel(String name) {
+      this.name = name;
+    }
+
+    @Override
+    public String toString() {
+      return name;
+    }
+  }
+
+  // ================================================================== memory-ordered access
+
+  /** Volatile read of a slot (or stash bucket). */
+  private static Object slotAt(Object[] a, int i) {
+    return ArrayAccess.getVolatile(a, i);
+  }
+
+  /** Volatile write of a slot the caller owns. */
+  private static void setSlot(Object[] a, int i, Object v) {
+    ArrayAccess.setVolatile(a, i, v);
+  }
+
+  private static boolean casSlot(Object[] a, int i, Object expected, Object update) {
+    return ArrayAccess.cas(a, i, expected, update);
+  }
+
+  /** Volatile read of a hop word. */
+  private static int hopAt(int[] hop, int home) {
+    return ArrayAccess.getVolatile(hop, home);
+  }
+
+  private static void setBit(int[] hop, int home, int d) {
+    HOP.getAndBitwiseOr(hop, home, 1 << d);
+  }
+
+  private static void clearBit(int[] hop, int home, int d) {
+    HOP.getAndBitwiseAnd(hop, home, ~(1 << d));
+  }
+
+  private boolean casTable(Table expected, Table update) {
+    return TABLE.compareAndSet(this, expected, update);
+  }
+
+  private static boolean casNext(Table t, Table expected, Table update) {
+    return NEXT.compareAndSet(t, expected, update);
+  }
+
+  private static boolean casStash(Table t, Object[] expected, Object[] update) {
+    return STASH.compareAndSet(t, expected, update);
+  }
+
+  private static boolean casTransferIndex(Table t, int expected, int update) {
+    return TRANSFER_INDEX.compareAndSet(t, expected, update);
+  }
+
+  private static final VarHandle HOP = MethodHandles.arrayElementVarHandle(int[].class);
+  private static final VarHandle TABLE;
+  private static final VarHandle COUNT;
+  private static final VarHandle NEXT;
+  private static final VarHandle STASH;
+  private static final VarHandle TRANSFER_INDEX;
+  private static final VarHandle COPIED;
+
+  static {
+    try {
+      MethodHandles.Lookup l = MethodHandles.lookup();
+      TABLE = l.findVarHandle(HopscotchHashMap.class, "table", Table.class);
+      COUNT = l.findVarHandle(HopscotchHashMap.class, "count", long.class);
+      NEXT = l.findVarHandle(Table.class, "next", Table.class);
+      STASH = l.findVarHandle(Table.class, "stash", Object[].class);
+      TRANSFER_INDEX = l.findVarHandle(Table.class, "transferIndex", int.class);
+      COPIED = l.findVarHandle(Table.class, "copied", int.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+}
