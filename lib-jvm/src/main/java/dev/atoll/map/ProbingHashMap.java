@@ -195,7 +195,10 @@ public final class ProbingHashMap<K, V> extends AbstractMap<K, V> implements Con
     this(Sizing.checkNonNegative(initialCapacity, "initialCapacity"), Hashing.newSeed());
   }
 
-  /** A map with a given seed: the segments of a {@link SegmentedHashMap} share its seed. */
+  /**
+   * A map with a given seed: the segments of a {@link SegmentedHashMap} share its seed, and model
+   * checking needs the same layout in every run.
+   */
   ProbingHashMap(int initialCapacity, int seed) {
     this.seed = seed;
     this.minLength = lengthFor(initialCapacity, MIN_LENGTH);

@@ -82,11 +82,16 @@ public final class SegmentedHashMap<K, V> extends AbstractMap<K, V> implements C
    * @throws IllegalArgumentException if {@code segments} is not a power of two {@code >= 1}, or
    *     {@code initialCapacity} is negative
    */
-  @SuppressWarnings({"unchecked", "rawtypes"})
   public SegmentedHashMap(int segments, int initialCapacity) {
+    this(segments, initialCapacity, Hashing.newSeed());
+  }
+
+  /** With a given seed: deterministic layouts for model checking. */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  SegmentedHashMap(int segments, int initialCapacity, int seed) {
     Sizing.checkPowerOfTwo(segments, "segments");
     Sizing.checkNonNegative(initialCapacity, "initialCapacity");
-    this.seed = Hashing.newSeed();
+    this.seed = seed;
     this.segmentShift = 32 - Integer.numberOfTrailingZeros(segments);
     this.segments = new ProbingHashMap[segments];
     int perSegment = (int) (((long) initialCapacity + segments - 1) / segments);
