@@ -1,0 +1,1226 @@
+package dev.atoll.map;
+
+import dev.atoll.internal.ArrayAccess;
+import dev.atoll.internal.CollisionBucket;
+import dev.atoll.internal.Hashing;
+import dev.atoll.internal.Sizing;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.AbstractMap;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+import java.util.function.Predicate;
+
+/**
+ * A lock-free concurrent hash map with open addressing and linear probing over one array of
+ * key and value slots, after Cliff Click's non-blocking hash map and the moka-cht crate: reads
+ * take no lock and allocate nothing, writes are one compare-and-set on a slot, and the table
+ * grows and shrinks by an incremental resize that every thread meeting it helps forward.
+ *
+ * <p>Keys and values must not be null ({@link NullPointerException}). Removing an entry leaves a
+ * tombstone in its value slot, so the removed value is no longer reachable from the map; resizes
+ * purge tombstones. The table starts small, grows when half of its key slots are in use and
+ * shrinks when fewer than an eighth of its slots hold entries.
+ *
+ * <h2>Iteration</h2>
+ * Iterators of the {@linkplain #entrySet() views} are <em>weakly consistent</em>, as those of
+ * {@link java.util.concurrent.ConcurrentHashMap}: they never throw
+ * {@link java.util.ConcurrentModificationException}, return every entry that is present during
+ * the whole iteration exactly once (also when the table is resized meanwhile), never return a key
+ * twice unless it was removed and re-inserted, and may or may not show changes made during the
+ * iteration. {@code Iterator.remove} removes the last returned key; {@code Entry.setValue} writes
+ * through with {@link #put}. {@link #size()} reads a striped counter: exact when no writer is
+ * active, an estimate while writers run.
+ *
+ * <h2>Hash flooding</h2>
+ * Hash codes are spread with a random per-instance seed. A key whose probe sequence is full of
+ * other keys after {@code probeLimit} slots (which happens only when very many keys share a hash
+ * code, or by rare bad luck) is kept in the table's <em>overflow</em>: an immutable map of
+ * ordered collision buckets, replaced by compare-and-set. So 100,000 keys with one hash code cost
+ * O(probeLimit + log n) per operation instead of O(n), and do not make the table grow forever.
+ *
+ * <h2>Functions</h2>
+ * {@link #compute}, {@link #computeIfPresent}, {@link #merge}, {@link #insertOrModify} and
+ * {@link #replaceAll} apply their function to the value they read and install the result with a
+ * compare-and-set; when another thread changed the value meanwhile they call the function again
+ * on the new value, so under contention the function may run several times for one call, and it
+ * must be free of side effects. Only the result of the last run is installed. {@link
+ * #computeIfAbsent} runs its function at most once per call; several threads racing on one
+ * absent key may each run it, but only one result is installed and every caller gets that same
+ * instance back. A function that throws leaves the map unchanged.
+ *
+ * <h2>Memory consistency effects</h2>
+ * As with other concurrent collections, actions in a thread prior to placing an object into a
+ * {@code ProbingHashMap} as a key or value <i>happen-before</i> actions subsequent to the access
+ * or removal of that object from the map in another thread. A value written by a resize copy is
+ * the same instance that was written before, with the same happens-before edge.
+ *
+ * @param <K> the type of keys
+ * @param <V> the type of values
+ */
+public final class ProbingHashMap<K, V> extends AbstractMap<K, V> implements ConcurrentMap<K, V> {
+  /*
+   * Implementation notes
+   * ====================
+   *
+   * Layout. A Table holds `kvs`, an Object[] of 2 * length slots: the key of slot i at kvs[2i],
+   * its value at kvs[2i+1] (parallel slots as in NBHM, no entry objects: about 8 to 16 bytes per
+   * entry with compressed references). Index of a key: spread hash & (length - 1), then linear
+   * probing, at most `probeLimit` slots (the key's "window"). Beside the slots a Table has
+   * `overflow` (see Hash flooding), `next` (the table a resize copies into), and counters.
+   * The map's `table` is the newest table that has been fully copied into ("top").
+   *
+   * Key slot states (transitions only left to right, each by one CAS):
+   *   null ──► K          claimed by an insert; K stays forever in this table (a key's slot never
+   *                       moves within a table, and never holds another key)
+   *   null ──► SEALED     set by the resize copy: the slot is dead, inserts go to `next`
+   * Value slot states:
+   *   null                key claimed, no value yet (== absent)
+   *   V ◄──► V' ◄──► TOMBSTONE   live value / removed (absent; the removed value is unreachable)
+   *   any of those ──► Prime(V) or TOMBPRIME      frozen by the copy (V being copied to `next`)
+   *   Prime(V) ──► TOMBPRIME                      copied; the slot is dead in this table
+   * A Prime never goes back: once a slot is primed, every operation on its key continues in `next`.
+   *
+   * Invariants.
+   * (1) A key occupies at most one place of a table: one slot in its window, or the overflow.
+   *     Inserts scan the window in probe order and claim the first null slot, re-reading after a
+   *     failed CAS, so two racing inserts of one key meet in the same slot. A key goes to the
+   *     overflow only when its whole window held other real keys, and key slots never return to
+   *     null, so that window stays full: later operations find it in the overflow again.
+   * (2) Consequently a null key slot met in the window is a "clear miss": the key is in neither
+   *     this table nor any later one (a write to a later table first makes every null slot in
+   *     front of the key non-null, by claiming or sealing it).
+   * (3) Before any write for key k lands in `next`, k's place in this table has been copied:
+   *     its slot is primed and its value copied (copySlotAndCheck), or the whole overflow is
+   *     frozen and copied (copyOverflow), or its window holds a SEALED slot before any null (then
+   *     k was never here). Copies write with expected value "never written" (null), so a copy
+   *     arriving late never overwrites a newer write or a tombstone in `next`.
+   *
+   * Linearization points. get: the acquire read of the value slot (or of the overflow
+   * reference) in the table where the key is not primed; a clear miss linearizes at the read of
+   * the null key slot. Writes: the successful CAS on the value slot (or on the overflow
+   * reference); a failed condition linearizes at the read that refuted it. compute and friends:
+   * a read followed by a CAS that expects the very instance read (identity), retried on failure.
+   *
+   * Resize. resize(t) allocates `next` sized for the live count (target load 3/8, hysteresis:
+   * grow when half the key slots are claimed, shrink when live entries < length/8, checked on a
+   * sample of removals) and installs it with one CAS. From then on writers go to `next` (after
+   * copying their key's slot), and every thread that meets the resize (a Prime, a SEALED key,
+   * a frozen overflow, or a table with `next`) copies a chunk of COPY_CHUNK slots of the top
+   * table (helpCopy) before continuing. Chunks are claimed with getAndAdd on `copyIndex`; after
+   * two passes of claims (a claimant may stall) a helper scans the whole table. copySlot is
+   * idempotent and reports "done" to exactly one thread per slot (the one whose CAS made it dead
+   * or whose copy landed), so `copyDone` reaches `length` exactly once; with the overflow copied
+   * the table is promoted (CAS table: t -> t.next). Why it finishes: every step is a CAS that
+   * fails only if another thread made progress on the same slot, each slot takes at most three
+   * transitions, and a helper never waits for a claimant. A later table may start its own resize
+   * before it is promoted; copies then flow through it (the chain is walked, never waited on).
+   *
+   * Hash flooding. `overflow` is null or an immutable Overflow: a CollisionBucket keyed by the
+   * spread hash (an AVL tree of Integer) of CollisionBuckets (ordered by key when Comparable)
+   * mapping key -> value or TOMBSTONE (kept so that late copies cannot resurrect removed keys,
+   * as in the slots). Writers replace it by CAS; the copy freezes it (one CAS to a frozen
+   * Overflow) before copying its live entries, so a writer that raced with the freeze fails its
+   * CAS and retries in `next`. Tombstones there are purged by a resize once they outnumber the
+   * live entries (and exceed OVERFLOW_PURGE_MIN).
+   *
+   * Memory. Removed and replaced values are dropped by the CAS that replaces them. Prime boxes
+   * are short-lived garbage of a resize. Old tables become garbage after promotion (an iterator
+   * created earlier keeps its table alive while it is used).
+   */
+
+  /** The smallest table length (key/value slot pairs). */
+  static final int MIN_LENGTH = 8;
+  /** The largest table length: the array has twice as many elements. */
+  static final int MAX_LENGTH = Sizing.MAX_TABLE >>> 1;
+  /** Slots one helper copies per visit. */
+  private static final int COPY_CHUNK = 256;
+  /** Removals whose spread hash has these bits clear check whether the table should shrink. */
+  private static final int SHRINK_SAMPLE_MASK = 15;
+  /** Overflow tombstones tolerated before a purge (also needs more tombstones than live entries). */
+  private static final int OVERFLOW_PURGE_MIN = 64;
+
+  /** Value slot: the key was removed. */
+  static final Object TOMBSTONE = new Sentinel("TOMBSTONE");
+  /** Key slot: sealed empty by the copy; inserts go to the next table. */
+  static final Object SEALED = new Sentinel("SEALED");
+  /** Value slot: dead in this table (copied, or nothing to copy). */
+  static final Prime TOMBPRIME = new Prime(TOMBSTONE);
+  /** Expected value: none, write unconditionally. */
+  private static final Object NO_MATCH_OLD = new Sentinel("NO_MATCH_OLD");
+  /** Expected value: any live value. */
+  private static final Object MATCH_ANY = new Sentinel("MATCH_ANY");
+  // Expected value TOMBSTONE: absent (null or TOMBSTONE). Expected value null: never written (copies).
+  /** Overflow result: continue in the next table. */
+  private static final Object RETRY_NEXT = new Sentinel("RETRY_NEXT");
+
+  /** find() results that are not slot indexes. */
+  private static final int MISS = -1;
+  private static final int SEALED_HIT = -2;
+  private static final int EXHAUSTED = -3;
+
+  private final int seed;
+  private final int minLength;
+  private final LongAdder count = new LongAdder();
+  private volatile Table table;
+
+  private Set<K> keyView;
+  private Collection<V> valueView;
+  private Set<Map.Entry<K, V>> entryView;
+  private MapViews.Source<K, V> source;
+
+  /** Creates an empty map with a small table. */
+  public ProbingHashMap() {
+    this(0);
+  }
+
+  /**
+   * Creates an empty map whose table holds {@code initialCapacity} entries without resizing; the
+   * table never shrinks below that size.
+   *
+   * @throws IllegalArgumentException if {@code initialCapacity} is negative
+   */
+  public ProbingHashMap(int initialCapacity) {
+    this(Sizing.checkNonNegative(initialCapacity, "initialCapacity"), Hashing.newSeed());
+  }
+
+  /**
+   * A map with a given seed: the segments of a {@link SegmentedHashMap} share its seed, and model
+   * checking needs the same layout in every run.
+   */
+  ProbingHashMap(int initialCapacity, int seed) {
+    this.seed = seed;
+    this.minLength = lengthFor(initialCapacity, MIN_LENGTH);
+    this.table = new Table(minLength);
+  }
+
+  // ================================================================== reads
+
+  /** Returns the value of {@code key}, or null. Allocation-free. */
+  @Override
+  public V get(Object key) {
+    return getHashed(key, hash(key));
+  }
+
+  /** True when {@code key} has a value. */
+  @Override
+  public boolean containsKey(Object key) {
+    return getHashed(key, hash(key)) != null;
+  }
+
+  /** True when some key maps to {@code value} (a weakly consistent scan). */
+  @Override
+  public boolean containsValue(Object value) {
+    Objects.requireNonNull(value);
+    for (Iterator<V> it = valueIterator(); it.hasNext(); ) {
+      V v = it.next();
+      if (v == value || value.equals(v)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The number of entries (saturated at {@code Integer.MAX_VALUE}); exact when quiescent. */
+  @Override
+  public int size() {
+    long n = count.sum();
+    return n <= 0 ? 0 : (int) Math.min(n, Integer.MAX_VALUE);
+  }
+
+  /** True when there are no entries (read from the same counter as {@link #size()}). */
+  @Override
+  public boolean isEmpty() {
+    return count.sum() <= 0;
+  }
+
+  /** The current table length in key/value slot pairs (for tests and footprint checks). */
+  public int tableLength() {
+    return table.length;
+  }
+
+  // ================================================================== writes
+
+  /** Maps {@code key} to {@code value}; returns the previous value or null. */
+  @Override
+  public V put(K key, V value) {
+    Objects.requireNonNull(value);
+    return putHashed(key, hash(key), value);
+  }
+
+  /** Maps {@code key} to {@code value} if it is absent; returns the current value or null. */
+  @Override
+  public V putIfAbsent(K key, V value) {
+    Objects.requireNonNull(value);
+    return putIfAbsentHashed(key, hash(key), value);
+  }
+
+  /** Replaces the value of a present key; returns the previous value or null (then nothing changed). */
+  @Override
+  public V replace(K key, V value) {
+    Objects.requireNonNull(value);
+    return replaceHashed(key, hash(key), value);
+  }
+
+  /** Replaces the value of {@code key} if it equals {@code oldValue}; true when replaced. */
+  @Override
+  public boolean replace(K key, V oldValue, V newValue) {
+    Objects.requireNonNull(oldValue);
+    Objects.requireNonNull(newValue);
+    return replaceHashed(key, hash(key), oldValue, newValue);
+  }
+
+  /** Removes {@code key}; returns its value or null. */
+  @Override
+  public V remove(Object key) {
+    return removeHashed(key, hash(key));
+  }
+
+  /** Removes {@code key} if its value equals {@code value}; true when removed. */
+  @Override
+  public boolean remove(Object key, Object value) {
+    int h = hash(key);
+    return value != null && removeHashed(key, h, value);
+  }
+
+  /**
+   * Removes {@code key} only if its current value matches {@code predicate}; returns true when
+   * removed. The predicate sees the value at the moment of the removal: if another thread changes
+   * the value in between, the predicate runs again on the new value (so it may run several times
+   * and must be free of side effects). A predicate that throws leaves the map unchanged.
+   */
+  public boolean removeIf(K key, Predicate<? super V> predicate) {
+    Objects.requireNonNull(predicate);
+    return removeIfHashed(key, hash(key), predicate);
+  }
+
+  /**
+   * Inserts {@code value} if {@code key} is absent, else replaces the current value by
+   * {@code modifier.apply(key, current)}; returns the previous value, or null when {@code value}
+   * was inserted. The modifier may run several times under contention (see the class notes) and
+   * must not return null ({@link NullPointerException}, the map unchanged).
+   */
+  public V insertOrModify(K key, V value, BiFunction<? super K, ? super V, ? extends V> modifier) {
+    Objects.requireNonNull(value);
+    Objects.requireNonNull(modifier);
+    return insertOrModifyHashed(key, hash(key), value, modifier);
+  }
+
+  /**
+   * Returns the value of {@code key}, computing and inserting it first if absent. Every caller
+   * for one key gets the same instance back; the function runs at most once per call.
+   */
+  @Override
+  public V computeIfAbsent(K key, Function<? super K, ? extends V> mappingFunction) {
+    Objects.requireNonNull(mappingFunction);
+    return computeIfAbsentHashed(key, hash(key), mappingFunction);
+  }
+
+  /** Recomputes the value of a present key (null removes it); may run the function several times. */
+  @Override
+  public V computeIfPresent(K key, BiFunction<? super K, ? super V, ? extends V> remappingFunction) {
+    Objects.requireNonNull(remappingFunction);
+    return computeIfPresentHashed(key, hash(key), remappingFunction);
+  }
+
+  /** Computes the new value of {@code key} (null removes it); may run the function several times. */
+  @Override
+  public V compute(K key, BiFunction<? super K, ? super V, ? extends V> remappingFunction) {
+    Objects.requireNonNull(remappingFunction);
+    return computeHashed(key, hash(key), remappingFunction);
+  }
+
+  /** Inserts {@code value} or merges it with the present one (null removes); see the class notes. */
+  @Override
+  public V merge(K key, V value, BiFunction<? super V, ? super V, ? extends V> remappingFunction) {
+    Objects.requireNonNull(value);
+    Objects.requireNonNull(remappingFunction);
+    return mergeHashed(key, hash(key), value, remappingFunction);
+  }
+
+  /** Replaces every value by {@code function.apply(key, value)}, one key at a time. */
+  @Override
+  public void replaceAll(BiFunction<? super K, ? super V, ? extends V> function) {
+    Objects.requireNonNull(function);
+    for (Iterator<K> it = keyIterator(); it.hasNext(); ) {
+      K k = it.next();
+      int h = hash(k);
+      for (V v; (v = getHashed(k, h)) != null; ) {
+        V nv = Objects.requireNonNull(function.apply(k, v));
+        if (casValue(k, h, v, nv)) {
+          break;
+        }
+      }
+    }
+  }
+
+  /** Calls {@code action} for every entry of a weakly consistent iteration. */
+  @Override
+  public void forEach(BiConsumer<? super K, ? super V> action) {
+    Objects.requireNonNull(action);
+    for (Iterator<Map.Entry<K, V>> it = new EntryIterator(); it.hasNext(); ) {
+      Map.Entry<K, V> e = it.next();
+      action.accept(e.getKey(), e.getValue());
+    }
+  }
+
+  /**
+   * Removes every entry, key by key (as {@link java.util.concurrent.ConcurrentHashMap#clear}, not
+   * atomic: entries inserted meanwhile may stay). The table shrinks as it empties.
+   */
+  @Override
+  public void clear() {
+    for (Iterator<K> it = keyIterator(); it.hasNext(); ) {
+      it.next();
+      it.remove();
+    }
+  }
+
+  // ================================================================== views
+
+  /** A weakly consistent key set view; {@code remove} removes from this map, {@code add} is unsupported. */
+  @Override
+  public Set<K> keySet() {
+    Set<K> v = keyView;
+    return v != null ? v : (keyView = new MapViews.Keys<>(this, source()));
+  }
+
+  /** A weakly consistent values view; {@code remove} removes from this map. */
+  @Override
+  public Collection<V> values() {
+    Collection<V> v = valueView;
+    return v != null ? v : (valueView = new MapViews.Values<>(this, source()));
+  }
+
+  /** A weakly consistent entry set view; entries write through {@code setValue}, {@code add} is unsupported. */
+  @Override
+  public Set<Map.Entry<K, V>> entrySet() {
+    Set<Map.Entry<K, V>> v = entryView;
+    return v != null ? v : (entryView = new MapViews.Entries<>(this, source()));
+  }
+
+  private MapViews.Source<K, V> source() {
+    MapViews.Source<K, V> s = source;
+    if (s == null) {
+      s = new MapViews.Source<>() {
+        @Override
+        public Iterator<K> keyIterator() {
+          return ProbingHashMap.this.keyIterator();
+        }
+
+        @Override
+        public Iterator<V> valueIterator() {
+          return ProbingHashMap.this.valueIterator();
+        }
+
+        @Override
+        public Iterator<Map.Entry<K, V>> entryIterator() {
+          return new EntryIterator();
+        }
+      };
+      source = s;
+    }
+    return s;
+  }
+
+  // ================================================================== hash-taking hooks (also used by SegmentedHashMap)
+
+  int hash(Object key) {
+    return Hashing.spread(key, seed);
+  }
+
+  @SuppressWarnings("unchecked")
+  V getHashed(Object key, int h) {
+    Table t = table;
+    for (;;) {
+      int i = find(t, key, h);
+      if (i >= 0) {
+        Object v = valAt(t.kvs, i);
+        if (!(v instanceof Prime)) {
+          return v == TOMBSTONE ? null : (V) v;
+        }
+        t = copySlotAndCheck(t, i, true); // being copied: the value lives in the next table
+      } else if (i == MISS) {
+        return null;
+      } else if (i == SEALED_HIT) {
+        t = helpAndNext(t);
+      } else {
+        Object o = t.overflow;
+        if (o == null) {
+          return null;
+        }
+        Overflow ov = (Overflow) o;
+        if (!ov.frozen) {
+          Object v = ov.get(key, h); // boxes the hash: the overflow path allocates
+          return v == TOMBSTONE ? null : (V) v;
+        }
+        copyOverflow(t, t.next);
+        t = helpAndNext(t);
+      }
+    }
+  }
+
+  V putHashed(K key, int h, V value) {
+    return live(putIfMatch(table, key, h, value, NO_MATCH_OLD, false));
+  }
+
+  V putIfAbsentHashed(K key, int h, V value) {
+    return live(putIfMatch(table, key, h, value, TOMBSTONE, false));
+  }
+
+  V replaceHashed(K key, int h, V value) {
+    return live(putIfMatch(table, key, h, value, MATCH_ANY, false));
+  }
+
+  boolean replaceHashed(K key, int h, V oldValue, V newValue) {
+    Object r = putIfMatch(table, key, h, newValue, oldValue, false);
+    return r == oldValue || (live(r) != null && oldValue.equals(r));
+  }
+
+  V removeHashed(Object key, int h) {
+    return live(putIfMatch(table, key, h, TOMBSTONE, NO_MATCH_OLD, false));
+  }
+
+  boolean removeHashed(Object key, int h, Object value) {
+    Object r = putIfMatch(table, key, h, TOMBSTONE, value, false);
+    return r == value || (live(r) != null && value.equals(r));
+  }
+
+  boolean removeIfHashed(K key, int h, Predicate<? super V> predicate) {
+    for (;;) {
+      V v = getHashed(key, h);
+      if (v == null || !predicate.test(v)) {
+        return false;
+      }
+      if (casValue(key, h, v, TOMBSTONE)) {
+        return true;
+      }
+    }
+  }
+
+  V insertOrModifyHashed(K key, int h, V value, BiFunction<? super K, ? super V, ? extends V> modifier) {
+    for (;;) {
+      V v = getHashed(key, h);
+      if (v == null) {
+        if (live(putIfMatch(table, key, h, value, TOMBSTONE, false)) == null) {
+          return null;
+        }
+      } else {
+        V nv = Objects.requireNonNull(modifier.apply(key, v), "modifier returned null");
+        if (casValue(key, h, v, nv)) {
+          return v;
+        }
+      }
+    }
+  }
+
+  V computeIfAbsentHashed(K key, int h, Function<? super K, ? extends V> f) {
+    V v = getHashed(key, h);
+    if (v != null) {
+      return v;
+    }
+    V nv = f.apply(key);
+    if (nv == null) {
+      return null;
+    }
+    V old = live(putIfMatch(table, key, h, nv, TOMBSTONE, false));
+    return old == null ? nv : old; // a racing insert won: every caller returns its instance
+  }
+
+  V computeIfPresentHashed(K key, int h, BiFunction<? super K, ? super V, ? extends V> f) {
+    for (;;) {
+      V v = getHashed(key, h);
+      if (v == null) {
+        return null;
+      }
+      V nv = f.apply(key, v);
+      if (casValue(key, h, v, nv == null ? TOMBSTONE : nv)) {
+        return nv;
+      }
+    }
+  }
+
+  V computeHashed(K key, int h, BiFunction<? super K, ? super V, ? extends V> f) {
+    for (;;) {
+      V v = getHashed(key, h);
+      V nv = f.apply(key, v);
+      if (v == null) {
+        if (nv == null || live(putIfMatch(table, key, h, nv, TOMBSTONE, false)) == null) {
+          return nv;
+        }
+      } else if (casValue(key, h, v, nv == null ? TOMBSTONE : nv)) {
+        return nv;
+      }
+    }
+  }
+
+  V mergeHashed(K key, int h, V value, BiFunction<? super V, ? super V, ? extends V> f) {
+    for (;;) {
+      V v = getHashed(key, h);
+      if (v == null) {
+        if (live(putIfMatch(table, key, h, value, TOMBSTONE, false)) == null) {
+          return value;
+        }
+      } else {
+        V nv = f.apply(v, value);
+        if (casValue(key, h, v, nv == null ? TOMBSTONE : nv)) {
+          return nv;
+        }
+      }
+    }
+  }
+
+  /** Replaces the very instance {@code expected} (identity) by {@code update} (TOMBSTONE removes). */
+  private boolean casValue(Object key, int h, Object expected, Object update) {
+    return putIfMatch(table, key, h, update, expected, true) == expected;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <V> V live(Object v) {
+    return v == null || v == TOMBSTONE ? null : (V) v;
+  }
+
+  // ================================================================== probing
+
+  /**
+   * The slot of {@code key} in {@code t}'s window: its index, MISS (a null key slot: not in this
+   * table nor a later one), SEALED_HIT (the copy sealed a slot of the window: look in the next
+   * table) or EXHAUSTED (the window holds only other keys: look in the overflow).
+   */
+  private static int find(Table t, Object key, int h) {
+    Object[] kvs = t.kvs;
+    int mask = t.mask;
+    int limit = t.probeLimit;
+    int i = h & mask;
+    for (int p = 0; ; ) {
+      Object k = keyAt(kvs, i);
+      if (k == key) {
+        return i;
+      }
+      if (k == null) {
+        return MISS;
+      }
+      if (k == SEALED) {
+        return SEALED_HIT;
+      }
+      if (key.equals(k)) {
+        return i;
+      }
+      if (++p >= limit) {
+        return EXHAUSTED;
+      }
+      i = (i + 1) & mask;
+    }
+  }
+
+  /**
+   * The one write path: sets the value of {@code key} to {@code putVal} (TOMBSTONE removes) if the
+   * current value matches {@code exp} (NO_MATCH_OLD: always; MATCH_ANY: present; TOMBSTONE:
+   * absent; null: never written, for copies; otherwise a value, compared by identity or equals).
+   * Returns the value before (null or TOMBSTONE when absent); when that value does not match,
+   * nothing was written.
+   */
+  private Object putIfMatch(Table t, Object key, int h, Object putVal, Object exp, boolean identity) {
+    outer:
+    for (;;) {
+      Object[] kvs = t.kvs;
+      int mask = t.mask;
+      int limit = t.probeLimit;
+      int i = h & mask;
+      boolean claimed = false;
+      for (int p = 0; ; ) {
+        Object k = keyAt(kvs, i);
+        if (k == null) {
+          if (putVal == TOMBSTONE || (exp != NO_MATCH_OLD && exp != TOMBSTONE && exp != null)) {
+            return null; // a clear miss: nothing to remove or replace, here or later (invariant 2)
+          }
+          if (casKey(kvs, i, key)) {
+            claimed = true;
+            break;
+          }
+          k = keyAt(kvs, i); // lost the race: maybe to the same key
+        }
+        if (k == key) {
+          break;
+        }
+        if (k == SEALED) {
+          t = helpAndNext(t);
+          continue outer;
+        }
+        if (key.equals(k)) {
+          break;
+        }
+        if (++p >= limit) {
+          Object r = putInOverflow(t, key, h, putVal, exp, identity);
+          if (r != RETRY_NEXT) {
+            return r;
+          }
+          copyOverflow(t, t.next); // invariant 3: the overflow reaches `next` before this write
+          t = helpAndNext(t);
+          continue outer;
+        }
+        i = (i + 1) & mask;
+      }
+      if (claimed && t.next == null && (int) BOUND.getAndAdd(t, 1) + 1 >= t.growAt) {
+        resize(t);
+      }
+      Object v = valAt(kvs, i);
+      for (;;) {
+        if (v instanceof Prime || t.next != null) {
+          // a resize is under way: writes go to the newest table, after this slot is copied
+          t = copySlotAndCheck(t, i, exp != null);
+          continue outer;
+        }
+        if (!matches(v, exp, identity)) {
+          return v;
+        }
+        boolean wasLive = v != null && v != TOMBSTONE;
+        if ((putVal == TOMBSTONE && !wasLive) || v == putVal) {
+          return v; // nothing to change
+        }
+        if (casVal(kvs, i, v, putVal)) { // linearization point
+          if (exp != null) {
+            counted(t, h, wasLive, putVal);
+          }
+          return v;
+        }
+        v = valAt(kvs, i);
+      }
+    }
+  }
+
+  private static boolean matches(Object v, Object exp, boolean identity) {
+    if (exp == NO_MATCH_OLD) {
+      return true;
+    }
+    if (exp == null) {
+      return v == null;
+    }
+    boolean live = v != null && v != TOMBSTONE;
+    if (exp == TOMBSTONE) {
+      return !live;
+    }
+    if (exp == MATCH_ANY) {
+      return live;
+    }
+    return live && (v == exp || (!identity && exp.equals(v)));
+  }
+
+  /** Adjusts the count after a write that changed presence; a sample of removals checks for shrinking. */
+  private void counted(Table t, int h, boolean wasLive, Object putVal) {
+    if (putVal == TOMBSTONE) {
+      if (wasLive) {
+        count.decrement();
+        if ((h & SHRINK_SAMPLE_MASK) == 0 && t.length > minLength && t.next == null && count.sum() * 8 < t.length) {
+          resize(t);
+        }
+      }
+    } else if (!wasLive) {
+      count.increment();
+    }
+  }
+
+  /** The write path for a key whose window is full of other keys; RETRY_NEXT: continue in `next`. */
+  private Object putInOverflow(Table t, Object key, int h, Object putVal, Object exp, boolean identity) {
+    for (;;) {
+      Object o = t.overflow;
+      Overflow ov = o == null ? Overflow.EMPTY : (Overflow) o;
+      if (ov.frozen || t.next != null) {
+        return RETRY_NEXT;
+      }
+      Object v = ov.get(key, h);
+      if (!matches(v, exp, identity)) {
+        return v;
+      }
+      boolean wasLive = v != null && v != TOMBSTONE;
+      if ((putVal == TOMBSTONE && !wasLive) || v == putVal) {
+        return v;
+      }
+      if (v == null && t.bound >= t.growAt) {
+        resize(t); // the table is really full: grow instead
+        return RETRY_NEXT;
+      }
+      Overflow updated = ov.with(key, h, v, putVal);
+      if (OVERFLOW.compareAndSet(t, o, updated)) { // linearization point
+        if (exp != null) {
+          counted(t, h, wasLive, putVal);
+        }
+        if (updated.dead >= OVERFLOW_PURGE_MIN && updated.dead > updated.live) {
+          resize(t); // purge the overflow's tombstones
+        }
+        return v;
+      }
+    }
+  }
+
+  // ================================================================== resize: allocate, copy, promote
+
+  /** The length for {@code n} entries at load at most 3/8, at least {@code min}. */
+  private static int lengthFor(long n, int min) {
+    long needed = n * 8 / 3 + 1;
+    int len = needed >= MAX_LENGTH ? MAX_LENGTH : Sizing.ceilPowerOfTwo((int) needed);
+    return Math.max(len, min);
+  }
+
+  /** Starts a resize of {@code t} (if none is under way) sized for the live count; returns `next`. */
+  private Table resize(Table t) {
+    Table n = t.next;
+    if (n != null) {
+      return n;
+    }
+    // Several threads may allocate a candidate; one CAS wins and the others become garbage.
+    n = new Table(lengthFor(Math.max(0, count.sum()), minLength));
+    Table w = (Table) NEXT.compareAndExchange(t, (Table) null, n);
+    return w == null ? n : w;
+  }
+
+  /** Helps the top table's copy by one chunk, and returns {@code t.next} (non-null). */
+  private Table helpAndNext(Table t) {
+    Table n = t.next;
+    helpCopy();
+    return n;
+  }
+
+  /** Copies slot {@code i} of {@code t} (whose value may be primed) and returns {@code t.next}. */
+  private Table copySlotAndCheck(Table t, int i, boolean help) {
+    Table n = t.next; // non-null: a Prime or a writer meeting `next` means the resize started
+    if (copySlot(t, i, n)) {
+      addCopyDone(t, 1);
+    }
+    if (help) {
+      helpCopy();
+    }
+    return n;
+  }
+
+  /** Copies one chunk of the top table if it is being resized. */
+  private void helpCopy() {
+    Table t = table;
+    Table n = t.next;
+    if (n != null) {
+      copyChunk(t, n);
+    }
+  }
+
+  private void copyChunk(Table t, Table n) {
+    if (!t.overflowCopied) {
+      copyOverflow(t, n);
+    }
+    int len = t.length;
+    if (t.copyDone >= len) {
+      tryPromote(t);
+      return;
+    }
+    int chunk = Math.min(COPY_CHUNK, len);
+    int start = t.copyIndex;
+    if (start < 2 * len) {
+      start = (int) COPY_INDEX.getAndAdd(t, chunk);
+    }
+    int done = 0;
+    if (start < 2 * len) {
+      // first pass: fresh chunks; second pass: chunks whose claimant may have stalled
+      int from = start & (len - 1);
+      for (int j = from; j < from + chunk; j++) {
+        if (copySlot(t, j, n)) {
+          done++;
+        }
+      }
+    } else {
+      // every chunk was claimed twice and the copy is not done: finish it alone
+      for (int j = 0; j < len; j++) {
+        if (copySlot(t, j, n)) {
+          done++;
+        }
+      }
+    }
+    addCopyDone(t, done);
+  }
+
+  private void addCopyDone(Table t, int done) {
+    if (done > 0) {
+      COPY_DONE.getAndAdd(t, done);
+    }
+    tryPromote(t);
+  }
+
+  private void tryPromote(Table t) {
+    if (t.copyDone >= t.length && t.overflowCopied && table == t) {
+      TABLE.compareAndSet(this, t, t.next);
+    }
+  }
+
+  /**
+   * Makes slot {@code i} of {@code t} dead, copying its live value into {@code n} first. Returns
+   * true for exactly one caller per slot: the one that made it dead or whose copy landed.
+   */
+  private boolean copySlot(Table t, int i, Table n) {
+    Object[] kvs = t.kvs;
+    Object k = keyAt(kvs, i);
+    while (k == null) {
+      if (casKey(kvs, i, SEALED)) { // no insert may land here any more
+        k = SEALED;
+      } else {
+        k = keyAt(kvs, i);
+      }
+    }
+    Object v = valAt(kvs, i);
+    while (!(v instanceof Prime)) {
+      Prime box = v == null || v == TOMBSTONE ? TOMBPRIME : new Prime(v);
+      Object w = caxVal(kvs, i, v, box);
+      if (w == v) {
+        if (box == TOMBPRIME) {
+          return true; // nothing to copy: dead at once
+        }
+        v = box;
+        break;
+      }
+      v = w;
+    }
+    if (v == TOMBPRIME) {
+      return false;
+    }
+    Object value = ((Prime) v).value;
+    // "never written" expected: a late copy cannot overwrite a newer write in `n` (invariant 3)
+    boolean copied = putIfMatch(n, k, hash(k), value, null, false) == null;
+    while (v != TOMBPRIME) {
+      Object w = caxVal(kvs, i, v, TOMBPRIME);
+      if (w == v) {
+        break;
+      }
+      v = w;
+    }
+    return copied;
+  }
+
+  /** Freezes the overflow of {@code t} (whose resize has started) and copies its live entries. */
+  private void copyOverflow(Table t, Table n) {
+    if (t.overflowCopied) {
+      return;
+    }
+    Overflow frozen;
+    for (;;) {
+      Object o = t.overflow;
+      if (o != null && ((Overflow) o).frozen) {
+        frozen = (Overflow) o;
+        break;
+      }
+      Overflow f = o == null ? Overflow.FROZEN_EMPTY : ((Overflow) o).freeze();
+      if (OVERFLOW.compareAndSet(t, o, f)) {
+        frozen = f;
+        break;
+      }
+    }
+    if (frozen.live > 0) {
+      // idempotent: every entry is written with "never written" expected
+      frozen.forEachLive((k, v) -> putIfMatch(n, k, hash(k), v, null, false));
+    }
+    t.overflowCopied = true;
+    tryPromote(t);
+  }
+
+  /** The top table after finishing any copy under way (iterators start on a settled table). */
+  private Table settledTable() {
+    for (;;) {
+      Table t = table;
+      Table n = t.next;
+      if (n == null) {
+        return t;
+      }
+      copyOverflow(t, n);
+      int done = 0;
+      for (int j = 0; j < t.length; j++) {
+        if (copySlot(t, j, n)) {
+          done++;
+        }
+      }
+      addCopyDone(t, done);
+    }
+  }
+
+  // ================================================================== iteration
+
+  /** Key iterator; package-private for {@link SegmentedHashMap}. */
+  Iterator<K> keyIterator() {
+    return new BaseIterator<K>() {
+      @Override
+      K make(K k, V v) {
+        return k;
+      }
+    };
+  }
+
+  /** Value iterator; package-private for {@link SegmentedHashMap}. */
+  Iterator<V> valueIterator() {
+    return new BaseIterator<V>() {
+      @Override
+      V make(K k, V v) {
+        return v;
+      }
+    };
+  }
+
+  /** Entry iterator; package-private for {@link SegmentedHashMap}. */
+  final class EntryIterator extends BaseIterator<Map.Entry<K, V>> {
+    @Override
+    Map.Entry<K, V> make(K k, V v) {
+      return new MapViews.WriteThroughEntry<>(ProbingHashMap.this, k, v);
+    }
+  }
+
+  /**
+   * Walks the key slots of the table that was top (with no resize under way) when the iterator
+   * was created, then that table's overflow. Every key present during the whole iteration was in
+   * that table (invariant 1: once) and stays there; a slot primed by a later resize is read
+   * through {@link #getHashed} instead, so its current value is returned.
+   */
+  abstract class BaseIterator<T> implements Iterator<T> {
+    private final Table t0 = settledTable();
+    private int index;
+    private Object[] overflowEntries;
+    private boolean overflowFrozen;
+    private int overflowIndex;
+    private K nextKey;
+    private V nextValue;
+    private K lastKey;
+    private int lastHash;
+
+    BaseIterator() {
+      advance();
+    }
+
+    abstract T make(K k, V v);
+
+    @SuppressWarnings("unchecked")
+    private void advance() {
+      nextKey = null;
+      nextValue = null;
+      Object[] kvs = t0.kvs;
+      while (index < t0.length) {
+        int i = index++;
+        Object k = keyAt(kvs, i);
+        if (k == null || k == SEALED) {
+          continue;
+        }
+        Object v = valAt(kvs, i);
+        if (v instanceof Prime) {
+          v = getHashed(k, hash(k));
+        }
+        if (v != null && v != TOMBSTONE) {
+          nextKey = (K) k;
+          nextValue = (V) v;
+          return;
+        }
+      }
+      if (overflowEntries == null) {
+        Object o = t0.overflow;
+        if (o == null) {
+          overflowEntries = new Object[0];
+        } else {
+          Overflow ov = (Overflow) o;
+          overflowFrozen = ov.frozen;
+          List<Object> all = new ArrayList<>();
+          ov.forEachLive((k, v) -> {
+            all.add(k);
+            all.add(v);
+          });
+          overflowEntries = all.toArray();
+        }
+      }
+      while (overflowIndex < overflowEntries.length) {
+        Object k = overflowEntries[overflowIndex];
+        Object v = overflowEntries[overflowIndex + 1];
+        overflowIndex += 2;
+        if (overflowFrozen) {
+          v = getHashed(k, hash(k)); // the entry lives on in a later table
+        }
+        if (v != null) {
+          nextKey = (K) k;
+          nextValue = (V) v;
+          return;
+        }
+      }
+    }
+
+    @Override
+    public final boolean hasNext() {
+      return nextKey != null;
+    }
+
+    @Override
+    public final T next() {
+      K k = nextKey;
+      if (k == null) {
+        throw new NoSuchElementException();
+      }
+      T r = make(k, nextValue);
+      lastKey = k;
+      lastHash = hash(k);
+      advance();
+      return r;
+    }
+
+    @Override
+    public final void remove() {
+      K k = lastKey;
+      if (k == null) {
+        throw new IllegalStateException("next() was not called, or remove() was already called");
+      }
+      lastKey = null;
+      removeHashed(k, lastHash);
+    }
+  }
+
+  // ================================================================== tables and sentinels
+
+  /** One generation of the table (see the notes). */
+  static final class Table {
+    final Object[] kvs;
+    final int length;
+    final int mask;
+    final int probeLimit;
+    final int growAt;
+    volatile Table next;
+    volatile Object overflow;
+    volatile boolean overflowCopied;
+    volatile int bound;
+    volatile int copyIndex;
+    volatile int copyDone;
+
+    Table(int length) {
+      this.kvs = new Object[2 * length];
+      this.length = length;
+      this.mask = length - 1;
+      this.probeLimit = Math.min(length, 16 + 4 * Integer.numberOfTrailingZeros(length));
+      this.growAt = Math.max(1, length / 2);
+    }
+  }
+
+  /** A value frozen by the copy (JCTools' Prime: the JVM has no spare pointer bits to tag). */
+  static final class Prime {
+    final Object value;
+
+    Prime(Object value) {
+      this.value = value;
+    }
+  }
+
+  /** A named marker object. */
+  private static final class Sentinel {
+    private final String name;
+
+    Sentinel(String name) {
+      this.name = name;
+    }
+
+    @Override
+    public String toString() {
+      return name;
+    }
+  }
+
+  /** The immutable overflow of a table: spread hash -> (key -> value or TOMBSTONE). */
+  static final class Overflow {
+    static final Overflow EMPTY = new Overflow(CollisionBucket.empty(), 0, 0, false);
+    static final Overflow FROZEN_EMPTY = new Overflow(CollisionBucket.empty(), 0, 0, true);
+
+    final CollisionBucket<Integer, CollisionBucket<Object, Object>> byHash;
+    final int live;
+    final int dead;
+    final boolean frozen;
+
+    Overflow(CollisionBucket<Integer, CollisionBucket<Object, Object>> byHash, int live, int dead, boolean frozen) {
+      this.byHash = byHash;
+      this.live = live;
+      this.dead = dead;
+      this.frozen = frozen;
+    }
+
+    /** The value or TOMBSTONE of {@code key}, or null when it was never written here. */
+    Object get(Object key, int h) {
+      if (byHash.isEmpty()) {
+        return null;
+      }
+      CollisionBucket<Object, Object> b = byHash.get(h);
+      return b == null ? null : b.get(key);
+    }
+
+    Overflow with(Object key, int h, Object old, Object value) {
+      CollisionBucket<Object, Object> b = byHash.get(h);
+      if (b == null) {
+        b = CollisionBucket.empty();
+      }
+      boolean oldLive = old != null && old != TOMBSTONE;
+      boolean newLive = value != TOMBSTONE;
+      int l = live + (newLive ? 1 : 0) - (oldLive ? 1 : 0);
+      int d = dead + (newLive ? 0 : 1) - (old == TOMBSTONE ? 1 : 0);
+      return new Overflow(byHash.put(h, b.put(key, value)), l, d, false);
+    }
+
+    Overflow freeze() {
+      return new Overflow(byHash, live, dead, true);
+    }
+
+    void forEachLive(BiConsumer<Object, Object> action) {
+      byHash.forEach((h, b) -> b.forEach((k, v) -> {
+        if (v != TOMBSTONE) {
+          action.accept(k, v);
+        }
+      }));
+    }
+  }
+
+  // ================================================================== memory-ordered accesses
+
+  private static Object keyAt(Object[] kvs, int i) {
+    return ArrayAccess.getAcquire(kvs, i << 1);
+  }
+
+  private static Object valAt(Object[] kvs, int i) {
+    return ArrayAccess.getAcquire(kvs, (i << 1) + 1);
+  }
+
+  /** CAS of an empty key slot to {@code key} (or SEALED). */
+  private static boolean casKey(Object[] kvs, int i, Object key) {
+    return ArrayAccess.cas(kvs, i << 1, null, key);
+  }
+
+  private static boolean casVal(Object[] kvs, int i, Object expected, Object update) {
+    return ArrayAccess.cas(kvs, (i << 1) + 1, expected, update);
+  }
+
+  private static Object caxVal(Object[] kvs, int i, Object expected, Object update) {
+    return ArrayAccess.cax(kvs, (i << 1) + 1, expected, update);
+  }
+
+  private static final VarHandle TABLE;
+  private static final VarHandle NEXT;
+  private static final VarHandle OVERFLOW;
+  private static final VarHandle BOUND;
+  private static final VarHandle COPY_INDEX;
+  private static final VarHandle COPY_DONE;
+
+  static {
+    try {
+      MethodHandles.Lookup l = MethodHandles.lookup();
+      TABLE = l.findVarHandle(ProbingHashMap.class, "table", Table.class);
+      NEXT = l.findVarHandle(Table.class, "next", Table.class);
+      OVERFLOW = l.findVarHandle(Table.class, "overflow", Object.class);
+      BOUND = l.findVarHandle(Table.class, "bound", int.class);
+      COPY_INDEX = l.findVarHandle(Table.class, "copyIndex", int.class);
+      COPY_DONE = l.findVarHandle(Table.class, "copyDone", int.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+}

@@ -1,0 +1,392 @@
+package dev.atoll.map;
+
+import dev.atoll.internal.Hashing;
+import dev.atoll.internal.Sizing;
+import java.util.AbstractMap;
+import java.util.Collection;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentMap;
+import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+import java.util.function.Predicate;
+
+/**
+ * A lock-free concurrent hash map made of a fixed number of {@link ProbingHashMap} segments, for
+ * write throughput: writes to different segments never touch the same table, counter cell or
+ * resize, and each segment grows, shrinks and resizes on its own (after moka-cht's
+ * {@code SegmentedHashMap}).
+ *
+ * <p>Every key is hashed once with a per-instance random seed; the high bits of the spread hash
+ * choose the segment and the segment's table uses the low bits, so the two choices are
+ * independent. Each segment is a {@code ProbingHashMap} in full, so everything its Javadoc says
+ * holds here per key: lock-free reads that allocate nothing, tombstones that drop removed values,
+ * cooperative incremental resize, the overflow that defends against equal hash codes, and how
+ * often the functions of {@link #compute} and its relatives may run (several times under
+ * contention, only the last result installed; {@link #computeIfAbsent} hands every caller the same
+ * instance). Keys and values must not be null.
+ *
+ * <p>Iterators are weakly consistent: they walk the segments one after the other with the
+ * segments' iterators, so they return every entry present during the whole iteration exactly
+ * once, never throw {@link java.util.ConcurrentModificationException}, and support
+ * {@code remove}. {@link #size()} sums the segments' striped counters: exact when quiescent.
+ *
+ * <h2>Memory consistency effects</h2>
+ * As with other concurrent collections, actions in a thread prior to placing an object into a
+ * {@code SegmentedHashMap} as a key or value <i>happen-before</i> actions subsequent to the access
+ * or removal of that object from the map in another thread.
+ *
+ * @param <K> the type of keys
+ * @param <V> the type of values
+ */
+public final class SegmentedHashMap<K, V> extends AbstractMap<K, V> implements ConcurrentMap<K, V> {
+  /*
+   * Implementation notes: the segment of a key is the top log2(segments) bits of its spread
+   * hash (segmentShift = 32 - log2(segments); with one segment the shift is 32 and the index is
+   * always 0, computed on a long so that Java's shift masking does not apply). Segments are
+   * created with this map's seed and called through their package-private "Hashed" hooks with
+   * the hash computed here, so a key is hashed once. All concurrency lives in the segments; this
+   * class holds no mutable state of its own except the cached views.
+   */
+
+  private final ProbingHashMap<K, V>[] segments;
+  private final int segmentShift;
+  private final int seed;
+  private Set<K> keyView;
+  private Collection<V> valueView;
+  private Set<Map.Entry<K, V>> entryView;
+  private MapViews.Source<K, V> source;
+
+  /** Creates an empty map with {@link Sizing#defaultShards()} segments (four per processor). */
+  public SegmentedHashMap() {
+    this(Sizing.defaultShards(), 0);
+  }
+
+  /**
+   * Creates an empty map with {@code segments} segments.
+   *
+   * @throws IllegalArgumentException if {@code segments} is not a power of two {@code >= 1}
+   */
+  public SegmentedHashMap(int segments) {
+    this(segments, 0);
+  }
+
+  /**
+   * Creates an empty map with {@code segments} segments sized together for
+   * {@code initialCapacity} entries.
+   *
+   * @throws IllegalArgumentException if {@code segments} is not a power of two {@code >= 1}, or
+   *     {@code initialCapacity} is negative
+   */
+  public SegmentedHashMap(int segments, int initialCapacity) {
+    this(segments, initialCapacity, Hashing.newSeed());
+  }
+
+  /** With a given seed: deterministic layouts for model checking. */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  SegmentedHashMap(int segments, int initialCapacity, int seed) {
+    Sizing.checkPowerOfTwo(segments, "segments");
+    Sizing.checkNonNegative(initialCapacity, "initialCapacity");
+    this.seed = seed;
+    this.segmentShift = 32 - Integer.numberOfTrailingZeros(segments);
+    this.segments = new ProbingHashMap[segments];
+    int perSegment = (int) (((long) initialCapacity + segments - 1) / segments);
+    for (int i = 0; i < segments; i++) {
+      this.segments[i] = new ProbingHashMap<>(perSegment, seed);
+    }
+  }
+
+  private int hash(Object key) {
+    return Hashing.spread(key, seed);
+  }
+
+  private ProbingHashMap<K, V> segmentFor(int h) {
+    return segments[(int) ((h & 0xFFFF_FFFFL) >>> segmentShift)];
+  }
+
+  /** The number of segments. */
+  public int segmentCount() {
+    return segments.length;
+  }
+
+  /** The sum of the segments' table lengths (for tests and footprint checks). */
+  public long tableLength() {
+    long n = 0;
+    for (ProbingHashMap<K, V> s : segments) {
+      n += s.tableLength();
+    }
+    return n;
+  }
+
+  // ================================================================== reads
+
+  /** Returns the value of {@code key}, or null. Allocation-free. */
+  @Override
+  public V get(Object key) {
+    int h = hash(key);
+    return segmentFor(h).getHashed(key, h);
+  }
+
+  /** True when {@code key} has a value. */
+  @Override
+  public boolean containsKey(Object key) {
+    return get(key) != null;
+  }
+
+  /** True when some key maps to {@code value} (a weakly consistent scan of every segment). */
+  @Override
+  public boolean containsValue(Object value) {
+    Objects.requireNonNull(value);
+    for (ProbingHashMap<K, V> s : segments) {
+      if (s.containsValue(value)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The number of entries, summed over the segments; exact when quiescent. */
+  @Override
+  public int size() {
+    long n = 0;
+    for (ProbingHashMap<K, V> s : segments) {
+      n += s.size();
+    }
+    return (int) Math.min(n, Integer.MAX_VALUE);
+  }
+
+  /** True when every segment is empty. */
+  @Override
+  public boolean isEmpty() {
+    for (ProbingHashMap<K, V> s : segments) {
+      if (!s.isEmpty()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  // ================================================================== writes
+
+  /** Maps {@code key} to {@code value}; returns the previous value or null. */
+  @Override
+  public V put(K key, V value) {
+    Objects.requireNonNull(value);
+    int h = hash(key);
+    return segmentFor(h).putHashed(key, h, value);
+  }
+
+  /** Maps {@code key} to {@code value} if it is absent; returns the current value or null. */
+  @Override
+  public V putIfAbsent(K key, V value) {
+    Objects.requireNonNull(value);
+    int h = hash(key);
+    return segmentFor(h).putIfAbsentHashed(key, h, value);
+  }
+
+  /** Replaces the value of a present key; returns the previous value or null. */
+  @Override
+  public V replace(K key, V value) {
+    Objects.requireNonNull(value);
+    int h = hash(key);
+    return segmentFor(h).replaceHashed(key, h, value);
+  }
+
+  /** Replaces the value of {@code key} if it equals {@code oldValue}; true when replaced. */
+  @Override
+  public boolean replace(K key, V oldValue, V newValue) {
+    Objects.requireNonNull(oldValue);
+    Objects.requireNonNull(newValue);
+    int h = hash(key);
+    return segmentFor(h).replaceHashed(key, h, oldValue, newValue);
+  }
+
+  /** Removes {@code key}; returns its value or null. */
+  @Override
+  public V remove(Object key) {
+    int h = hash(key);
+    return segmentFor(h).removeHashed(key, h);
+  }
+
+  /** Removes {@code key} if its value equals {@code value}; true when removed. */
+  @Override
+  public boolean remove(Object key, Object value) {
+    int h = hash(key);
+    return value != null && segmentFor(h).removeHashed(key, h, value);
+  }
+
+  /**
+   * Removes {@code key} only if its current value matches {@code predicate}; true when removed.
+   * See {@link ProbingHashMap#removeIf(Object, Predicate)}: the predicate may run several times.
+   */
+  public boolean removeIf(K key, Predicate<? super V> predicate) {
+    Objects.requireNonNull(predicate);
+    int h = hash(key);
+    return segmentFor(h).removeIfHashed(key, h, predicate);
+  }
+
+  /**
+   * Inserts {@code value} if {@code key} is absent, else replaces the current value by
+   * {@code modifier.apply(key, current)}; returns the previous value or null. See
+   * {@link ProbingHashMap#insertOrModify}: the modifier may run several times and must not return
+   * null.
+   */
+  public V insertOrModify(K key, V value, BiFunction<? super K, ? super V, ? extends V> modifier) {
+    Objects.requireNonNull(value);
+    Objects.requireNonNull(modifier);
+    int h = hash(key);
+    return segmentFor(h).insertOrModifyHashed(key, h, value, modifier);
+  }
+
+  /** As {@link ProbingHashMap#computeIfAbsent}: every caller for one key gets the same instance. */
+  @Override
+  public V computeIfAbsent(K key, Function<? super K, ? extends V> mappingFunction) {
+    Objects.requireNonNull(mappingFunction);
+    int h = hash(key);
+    return segmentFor(h).computeIfAbsentHashed(key, h, mappingFunction);
+  }
+
+  /** As {@link ProbingHashMap#computeIfPresent}; the function may run several times. */
+  @Override
+  public V computeIfPresent(K key, BiFunction<? super K, ? super V, ? extends V> remappingFunction) {
+    Objects.requireNonNull(remappingFunction);
+    int h = hash(key);
+    return segmentFor(h).computeIfPresentHashed(key, h, remappingFunction);
+  }
+
+  /** As {@link ProbingHashMap#compute}; the function may run several times. */
+  @Override
+  public V compute(K key, BiFunction<? super K, ? super V, ? extends V> remappingFunction) {
+    Objects.requireNonNull(remappingFunction);
+    int h = hash(key);
+    return segmentFor(h).computeHashed(key, h, remappingFunction);
+  }
+
+  /** As {@link ProbingHashMap#merge}; the function may run several times. */
+  @Override
+  public V merge(K key, V value, BiFunction<? super V, ? super V, ? extends V> remappingFunction) {
+    Objects.requireNonNull(value);
+    Objects.requireNonNull(remappingFunction);
+    int h = hash(key);
+    return segmentFor(h).mergeHashed(key, h, value, remappingFunction);
+  }
+
+  /** Replaces every value by {@code function.apply(key, value)}, segment by segment, key by key. */
+  @Override
+  public void replaceAll(BiFunction<? super K, ? super V, ? extends V> function) {
+    Objects.requireNonNull(function);
+    for (ProbingHashMap<K, V> s : segments) {
+      s.replaceAll(function);
+    }
+  }
+
+  /** Calls {@code action} for every entry of a weakly consistent iteration. */
+  @Override
+  public void forEach(BiConsumer<? super K, ? super V> action) {
+    Objects.requireNonNull(action);
+    for (ProbingHashMap<K, V> s : segments) {
+      s.forEach(action);
+    }
+  }
+
+  /** Removes every entry, segment by segment (not atomic, as in {@link ProbingHashMap#clear}). */
+  @Override
+  public void clear() {
+    for (ProbingHashMap<K, V> s : segments) {
+      s.clear();
+    }
+  }
+
+  // ================================================================== views
+
+  /** A weakly consistent key set view; {@code remove} removes from this map, {@code add} is unsupported. */
+  @Override
+  public Set<K> keySet() {
+    Set<K> v = keyView;
+    return v != null ? v : (keyView = new MapViews.Keys<>(this, source()));
+  }
+
+  /** A weakly consistent values view; {@code remove} removes from this map. */
+  @Override
+  public Collection<V> values() {
+    Collection<V> v = valueView;
+    return v != null ? v : (valueView = new MapViews.Values<>(this, source()));
+  }
+
+  /** A weakly consistent entry set view; entries write through {@code setValue}, {@code add} is unsupported. */
+  @Override
+  public Set<Map.Entry<K, V>> entrySet() {
+    Set<Map.Entry<K, V>> v = entryView;
+    return v != null ? v : (entryView = new MapViews.Entries<>(this, source()));
+  }
+
+  private MapViews.Source<K, V> source() {
+    MapViews.Source<K, V> s = source;
+    if (s == null) {
+      s = new MapViews.Source<>() {
+        @Override
+        public Iterator<K> keyIterator() {
+          return new Concat<>(segments, ProbingHashMap::keyIterator);
+        }
+
+        @Override
+        public Iterator<V> valueIterator() {
+          return new Concat<>(segments, ProbingHashMap::valueIterator);
+        }
+
+        @Override
+        public Iterator<Map.Entry<K, V>> entryIterator() {
+          return new Concat<>(segments, seg -> seg.new EntryIterator());
+        }
+      };
+      source = s;
+    }
+    return s;
+  }
+
+  /** The segments' iterators one after the other, each created when the previous one ends. */
+  private static final class Concat<K, V, T> implements Iterator<T> {
+    private final ProbingHashMap<K, V>[] segments;
+    private final Function<ProbingHashMap<K, V>, Iterator<T>> open;
+    private int next;
+    private Iterator<T> current;
+    private Iterator<T> last;
+
+    Concat(ProbingHashMap<K, V>[] segments, Function<ProbingHashMap<K, V>, Iterator<T>> open) {
+      this.segments = segments;
+      this.open = open;
+    }
+
+    @Override
+    public boolean hasNext() {
+      while (current == null || !current.hasNext()) {
+        if (next >= segments.length) {
+          return false;
+        }
+        current = open.apply(segments[next++]);
+      }
+      return true;
+    }
+
+    @Override
+    public T next() {
+      if (!hasNext()) {
+        throw new NoSuchElementException();
+      }
+      last = current;
+      return current.next();
+    }
+
+    @Override
+    public void remove() {
+      if (last == null) {
+        throw new IllegalStateException("next() was not called");
+      }
+      last.remove();
+    }
+  }
+}

@@ -1,0 +1,146 @@
+package dev.atoll.map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.atoll.testkit.CollidingKey;
+import dev.atoll.testkit.Seeds;
+import dev.atoll.testkit.Threads;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import java.util.function.ToLongFunction;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Resize storms: writer threads insert and remove batches of their own keys, so that the table
+ * grows, shrinks and purges tombstones many times, while reader threads check that keys present
+ * all along (plain ones and equal-hash ones kept in the overflow) are always found with their
+ * value, and that iterators return each of them exactly once. Run for {@link ProbingHashMap} and
+ * for {@link SegmentedHashMap} with one and with many segments.
+ */
+class ProbingResizeStormTest {
+  private static final int STABLE = 2_000;
+  private static final int COLLIDING = 300;
+
+  @Test
+  void probingHashMap() {
+    storm(ProbingHashMap::new, m -> ((ProbingHashMap<?, ?>) m).tableLength());
+  }
+
+  @Test
+  void segmentedOneSegment() {
+    storm(() -> new SegmentedHashMap<>(1), m -> ((SegmentedHashMap<?, ?>) m).tableLength());
+  }
+
+  @Test
+  void segmentedManySegments() {
+    storm(() -> new SegmentedHashMap<>(8), m -> ((SegmentedHashMap<?, ?>) m).tableLength());
+  }
+
+  private static void storm(Supplier<ConcurrentMap<Object, Object>> factory, ToLongFunction<ConcurrentMap<Object, Object>> capacity) {
+    long seed = Seeds.next();
+    String ctx = Seeds.describe(seed);
+    ConcurrentMap<Object, Object> m = factory.get();
+    long initial = capacity.applyAsLong(m);
+    for (int i = 0; i < STABLE; i++) {
+      m.put(stableKey(i), "s" + i);
+    }
+    for (int i = 0; i < COLLIDING; i++) {
+      m.put(new CollidingKey(i), "c" + i);
+    }
+    int writers = 2;
+    int readers = 2;
+    int rounds = 6;
+    AtomicBoolean writing = new AtomicBoolean(true);
+    AtomicInteger writersLeft = new AtomicInteger(writers);
+    AtomicLong peak = new AtomicLong();
+    AtomicLong changes = new AtomicLong();
+    Threads.run(writers + readers, t -> {
+      SplittableRandom rnd = new SplittableRandom(seed + t);
+      if (t < writers) {
+        try {
+          for (int r = 0; r < rounds; r++) {
+            // a batch big enough to force several grows, then removed to force shrinks
+            int n = 8_000 + rnd.nextInt(8_000);
+            long base = ((long) t << 40) | ((long) r << 24);
+            for (int i = 0; i < n; i++) {
+              Long k = base + i;
+              assertNull(m.put(k, k), ctx);
+            }
+            peak.accumulateAndGet(capacity.applyAsLong(m), Math::max);
+            for (int i = 0; i < n; i++) {
+              Long k = base + i;
+              assertEquals(k, m.remove(k), ctx);
+            }
+            // churn of distinct keys: tombstones pile up and are purged by same-size resizes
+            for (int i = 0; i < 4_000; i++) {
+              Long k = base + (1 << 20) + i;
+              assertNull(m.putIfAbsent(k, k), ctx);
+              assertEquals(k, m.remove(k), ctx);
+            }
+          }
+        } finally {
+          if (writersLeft.decrementAndGet() == 0) {
+            writing.set(false);
+          }
+        }
+      } else {
+        long lastCapacity = -1;
+        do {
+          int i = rnd.nextInt(STABLE);
+          Object v = m.get(stableKey(i));
+          if (!("s" + i).equals(v)) {
+            fail("stable key " + i + " read as " + v + ", " + ctx);
+          }
+          int c = rnd.nextInt(COLLIDING);
+          Object cv = m.get(new CollidingKey(c));
+          if (!("c" + c).equals(cv)) {
+            fail("colliding key " + c + " read as " + cv + ", " + ctx);
+          }
+          long cap = capacity.applyAsLong(m);
+          if (cap != lastCapacity) {
+            changes.incrementAndGet();
+            lastCapacity = cap;
+          }
+          if (rnd.nextInt(200) == 0) {
+            // an iteration during the storm returns every stable key exactly once
+            Set<Object> seen = new HashSet<>();
+            int stableSeen = 0;
+            for (Map.Entry<Object, Object> e : m.entrySet()) {
+              if (!seen.add(e.getKey())) {
+                fail("iterator repeated " + e.getKey() + ", " + ctx);
+              }
+              if (e.getKey() instanceof String || e.getKey() instanceof CollidingKey) {
+                stableSeen++;
+              }
+            }
+            assertEquals(STABLE + COLLIDING, stableSeen, "iterator missed stable keys, " + ctx);
+          }
+        } while (writing.get());
+      }
+    });
+    assertEquals(STABLE + COLLIDING, m.size(), ctx);
+    for (int i = 0; i < STABLE; i++) {
+      assertEquals("s" + i, m.get(stableKey(i)), ctx);
+    }
+    for (int i = 0; i < COLLIDING; i++) {
+      assertEquals("c" + i, m.get(new CollidingKey(i)), ctx);
+    }
+    long end = capacity.applyAsLong(m);
+    assertTrue(peak.get() > end, "the table grew during the storm and shrank after: peak " + peak + ", end " + end + ", initial " + initial);
+    assertTrue(changes.get() >= 4, "readers saw resizes: " + changes);
+  }
+
+  private static String stableKey(int i) {
+    return "stable-" + i;
+  }
+}
