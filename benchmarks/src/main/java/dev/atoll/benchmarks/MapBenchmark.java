@@ -25,7 +25,7 @@ public class MapBenchmark {
   /** The shared map. */
   @State(Scope.Benchmark)
   public static class Shared {
-    @Param({"CHM", "NBHM", "SCALA_TRIEMAP", "RWLOCK_HASHMAP", "HASHMAP", "HASH_TRIE"})
+    @Param({"CHM", "NBHM", "SCALA_TRIEMAP", "RWLOCK_HASHMAP", "HASHMAP", "CHAINED", "HOPSCOTCH", "PROBING", "SEGMENTED", "HASH_TRIE"})
     public String impl;
 
     @Param({"1000000"})

@@ -1,6 +1,10 @@
 package dev.atoll.benchmarks;
 
+import dev.atoll.map.ChainedHashMap;
 import dev.atoll.map.HashTrieMap;
+import dev.atoll.map.HopscotchHashMap;
+import dev.atoll.map.ProbingHashMap;
+import dev.atoll.map.SegmentedHashMap;
 import java.util.AbstractMap;
 import java.util.HashMap;
 import java.util.Map;
@@ -27,6 +31,15 @@ public enum MapImpl {
   HASHMAP(HashMap::new),
 
   // ---- Atoll
+  /** Lock-free CAS chaining (kovan_map). */
+  CHAINED(ChainedHashMap::new),
+  /** Lock-free hopscotch hashing (kovan_map). */
+  HOPSCOTCH(HopscotchHashMap::new),
+  /** Lock-free linear probing with tombstones and cooperative resize (moka_cht). */
+  PROBING(ProbingHashMap::new),
+  /** ProbingHashMap segments, one per CPU by default (moka_cht). */
+  SEGMENTED(SegmentedHashMap::new),
+  /** Lock-free hash trie with O(1) snapshots (cmap). */
   HASH_TRIE(HashTrieMap::new);
 
   private final Supplier<Map<Long, Long>> factory;
