@@ -8,4 +8,5 @@
  */
 module dev.atoll.core {
   exports dev.atoll.map;
+  exports dev.atoll.leftright;
 }
