@@ -375,7 +375,7 @@ public final class WriteHandle<K, V, M> implements AutoCloseable {
   /**
    * A future completed with the publish count once readers can see epoch {@code epoch} (at once if
    * they already can), or failed with {@link IllegalStateException} if the map is closed first.
-   * Safe to call from any thread. Cancelling the future is allowed.
+   * Safe to call from any thread. Cancelling the returned future affects no other caller.
    */
   public CompletableFuture<Long> whenPublished(long epoch) {
     LeftRightMap.Published<K, M> p = lr.published();
@@ -394,7 +394,7 @@ public final class WriteHandle<K, V, M> implements AutoCloseable {
       f.complete(p.epoch);
       lr.waiting.remove(epoch, f);
     }
-    return f;
+    return f.copy(); // callers share `f`: cancelling one's copy must not cancel the others
   }
 
   /**
