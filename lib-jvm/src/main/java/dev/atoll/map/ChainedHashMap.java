@@ -93,8 +93,9 @@ public final class ChainedHashMap<K, V> extends AbstractMap<K, V> implements Con
    *   Frozen(content, resize)   (old table only) the bucket is being moved by `resize`; `content`
    *                             (null or a chain) is its final content in this table.
    *   Forwarding(resize)        (old table only) moved; the keys are in resize.to (CHM's MOVED).
-   *   UNFILLED                  (new table only, before it is reachable by any reader or writer)
-   *                             not yet filled by the resize.
+   *   UNFILLED                  (new table only) not yet filled by the resize. Readers and
+   *                             writers reach a new bucket only through a Forwarding, so after
+   *                             its fill; only clear(), which sweeps whole tables, may see it.
    *
    * Chain invariants: a chain holds each key at most once; for each hash h it holds either at most
    * COLLISION_THRESHOLD plain nodes with hash h or exactly one collision node with hash h and no
@@ -188,7 +189,7 @@ public final class ChainedHashMap<K, V> extends AbstractMap<K, V> implements Con
   /** The current resize descriptor, idle or active (see the notes); never null. */
   private volatile Resize resize;
   private final LongAdder count = new LongAdder();
-  private final int seed = Hashing.newSeed();
+  private final int seed;
   /** The table never shrinks below this length. */
   private final int minLength;
 
@@ -199,6 +200,7 @@ public final class ChainedHashMap<K, V> extends AbstractMap<K, V> implements Con
   /** Creates an empty map with a small table (16 buckets) that grows and shrinks as needed. */
   public ChainedHashMap() {
     this.minLength = DEFAULT_LENGTH;
+    this.seed = Hashing.newSeed();
     Object[] tab = new Object[DEFAULT_LENGTH];
     this.table = tab;
     this.resize = new Resize(tab, null);
@@ -212,8 +214,17 @@ public final class ChainedHashMap<K, V> extends AbstractMap<K, V> implements Con
    * @throws IllegalArgumentException if {@code initialCapacity} is negative
    */
   public ChainedHashMap(int initialCapacity) {
+    this(initialCapacity, Hashing.newSeed());
+  }
+
+  /**
+   * As {@link #ChainedHashMap(int)} with a fixed hash seed: for tests that need the same bucket
+   * layout in every run (Lincheck replays interleavings and requires determinism).
+   */
+  ChainedHashMap(int initialCapacity, int seed) {
     Sizing.checkNonNegative(initialCapacity, "initialCapacity");
     this.minLength = Sizing.tableSizeFor(initialCapacity, 0.75, 2);
+    this.seed = seed;
     Object[] tab = new Object[minLength];
     this.table = tab;
     this.resize = new Resize(tab, null);
@@ -416,8 +427,8 @@ public final class ChainedHashMap<K, V> extends AbstractMap<K, V> implements Con
       for (int i = 0; i < tab.length; i++) {
         while (true) {
           Object b = tabAt(tab, i);
-          if (b == null) {
-            break;
+          if (b == null || b == UNFILLED) {
+            break; // an unfilled bucket of a next table receives only what this call already saw
           }
           if (b instanceof Node) {
             if (casTabAt(tab, i, b, null)) {
@@ -834,7 +845,7 @@ public final class ChainedHashMap<K, V> extends AbstractMap<K, V> implements Con
     int target;
     if (s > n - (n >>> 2) && n < Sizing.MAX_TABLE) {
       target = Math.max(n << 1, lengthFor(s));
-    } else if (s < (n >>> 3) && n > minLength) {
+    } else if ((s < (n >>> 3) || s <= 0) && n > minLength) { // s <= 0: tables of 4 shrink too
       target = Math.min(n >>> 1, Math.max(minLength, lengthFor(s)));
     } else {
       return;
