@@ -173,7 +173,8 @@ class ChainedHashMapResizeStormTest {
     int expectedEntries = WRITERS * keysPerWriter + STABLE;
     for (int r = 0; r < rounds; r++) {
       assertTrue(grownTo[r] >= expectedEntries, "round " + r + ": table of " + grownTo[r] + " for " + expectedEntries + " entries, " + replay);
-      assertTrue(shrunkTo[r] <= Math.max(small, 4 * (STABLE + SHARED)), "round " + r + ": table of " + shrunkTo[r] + " after emptying, " + replay);
+      // below 1/8 load the table must have shrunk: at most 8 buckets per remaining entry
+      assertTrue(shrunkTo[r] <= Math.max(small, 8 * (STABLE + SHARED)), "round " + r + ": table of " + shrunkTo[r] + " after emptying, " + replay);
     }
     int shared = 0;
     for (Object k : m.keySet()) {
