@@ -31,8 +31,8 @@ class ChainedHashMapResizeStormTest {
 
   @Test
   void stableKeysAreAlwaysFoundWhileTheTableGrowsAndShrinks() {
-    storm(8, 25_000, 0);
-    storm(8, 25_000, 2); // initial capacity 2: a floor of two buckets, more resizes
+    storm(6, 20_000, 0);
+    storm(6, 20_000, 2); // initial capacity 2: a floor of two buckets, more resizes
   }
 
   @Test
