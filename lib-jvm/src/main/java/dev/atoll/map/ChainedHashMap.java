@@ -127,12 +127,15 @@ public final class ChainedHashMap<K, V> extends AbstractMap<K, V> implements Con
    * Termination: the group count is fixed and each claim takes a distinct chunk, so claims run out;
    * each group ends after a bounded number of CAS (its old buckets are frozen once and then change
    * only to the Forwarding, its new buckets are filled once). A thread that stalls holding a
-   * claimed chunk delays the end of the resize (as in CHM), not any other operation: other threads
-   * keep writing the buckets that are not frozen, finish frozen groups and read everything.
+   * claimed chunk delays the end of the resize (as in CHM), and so the next resize, but not any
+   * other operation: other threads keep writing the buckets that are not frozen, finish frozen
+   * groups and read everything.
    * Triggers: an insertion into a non-empty bucket checks for growth (count > 3/4 length), a removal
-   * that empties a bucket checks for shrinking (count < 1/8 length, not below minLength); the new
-   * length is the smallest power of two with load <= 1/2, at least double (growth) or at most half
-   * (shrinking) the old one, so the load after a resize is in (1/4, 1/2]: hysteresis. Any write that sees an active resize helps it.
+   * that empties a bucket checks for shrinking (count < 1/8 length, or 0, and length > minLength);
+   * the new length is the smallest power of two with load <= 1/2, at least double (growth) or at
+   * most half (shrinking) the old one, never below minLength, so the load after a resize is in
+   * (1/4, 1/2] unless minLength is larger: hysteresis. A write that runs this check during a
+   * resize, or meets a Frozen or Forwarding bucket, helps the resize instead.
    *
    * Linearization points:
    *   get/containsKey: the acquire read of the bucket that holds (or would hold) the key: a chain,
@@ -140,8 +143,10 @@ public final class ChainedHashMap<K, V> extends AbstractMap<K, V> implements Con
    *     (keys of a frozen bucket can only be written after it is forwarded, in the next table).
    *   put/putIfAbsent/replace/remove: the successful bucket CAS; when the condition fails, the read
    *     of the bucket that showed it.
-   *   compute, computeIfPresent, merge, replaceAll: a read of the value, then a conditional write that requires the
-   *     key to map to that same value instance (or still be absent); see the class Javadoc.
+   *   compute, computeIfPresent, merge, replaceAll: a read of the value, then a conditional write
+   *     that requires the key to map to that same value instance (or still be absent); a failed
+   *     condition re-runs the function (see the class Javadoc); a failed CAS for any other reason
+   *     (another key of the bucket, a resize) only retries the write, inside putVal/removeVal.
    *   computeIfAbsent: the read that finds the key, or the CAS of its putIfAbsent; a caller that
    *     loses that CAS returns the winner's value, so all callers return one instance.
    *   size/isEmpty: not linearizable (a LongAdder updated after each successful CAS).
