@@ -93,8 +93,9 @@ public final class ChainedHashMap<K, V> extends AbstractMap<K, V> implements Con
    *   Frozen(content, resize)   (old table only) the bucket is being moved by `resize`; `content`
    *                             (null or a chain) is its final content in this table.
    *   Forwarding(resize)        (old table only) moved; the keys are in resize.to (CHM's MOVED).
-   *   UNFILLED                  (new table only, before it is reachable by any reader or writer)
-   *                             not yet filled by the resize.
+   *   UNFILLED                  (new table only) not yet filled by the resize. Readers and
+   *                             writers reach a new bucket only through a Forwarding, so after
+   *                             its fill; only clear(), which sweeps whole tables, may see it.
    *
    * Chain invariants: a chain holds each key at most once; for each hash h it holds either at most
    * COLLISION_THRESHOLD plain nodes with hash h or exactly one collision node with hash h and no
@@ -126,12 +127,15 @@ public final class ChainedHashMap<K, V> extends AbstractMap<K, V> implements Con
    * Termination: the group count is fixed and each claim takes a distinct chunk, so claims run out;
    * each group ends after a bounded number of CAS (its old buckets are frozen once and then change
    * only to the Forwarding, its new buckets are filled once). A thread that stalls holding a
-   * claimed chunk delays the end of the resize (as in CHM), not any other operation: other threads
-   * keep writing the buckets that are not frozen, finish frozen groups and read everything.
+   * claimed chunk delays the end of the resize (as in CHM), and so the next resize, but not any
+   * other operation: other threads keep writing the buckets that are not frozen, finish frozen
+   * groups and read everything.
    * Triggers: an insertion into a non-empty bucket checks for growth (count > 3/4 length), a removal
-   * that empties a bucket checks for shrinking (count < 1/8 length, not below minLength); the new
-   * length is the smallest power of two with load <= 1/2, at least double (growth) or at most half
-   * (shrinking) the old one, so the load after a resize is in (1/4, 1/2]: hysteresis. Any write that sees an active resize helps it.
+   * that empties a bucket checks for shrinking (count < 1/8 length, or 0, and length > minLength);
+   * the new length is the smallest power of two with load <= 1/2, at least double (growth) or at
+   * most half (shrinking) the old one, never below minLength, so the load after a resize is in
+   * (1/4, 1/2] unless minLength is larger: hysteresis. A write that runs this check during a
+   * resize, or meets a Frozen or Forwarding bucket, helps the resize instead.
    *
    * Linearization points:
    *   get/containsKey: the acquire read of the bucket that holds (or would hold) the key: a chain,
@@ -139,8 +143,10 @@ public final class ChainedHashMap<K, V> extends AbstractMap<K, V> implements Con
    *     (keys of a frozen bucket can only be written after it is forwarded, in the next table).
    *   put/putIfAbsent/replace/remove: the successful bucket CAS; when the condition fails, the read
    *     of the bucket that showed it.
-   *   compute, computeIfPresent, merge, replaceAll: a read of the value, then a conditional write that requires the
-   *     key to map to that same value instance (or still be absent); see the class Javadoc.
+   *   compute, computeIfPresent, merge, replaceAll: a read of the value, then a conditional write
+   *     that requires the key to map to that same value instance (or still be absent); a failed
+   *     condition re-runs the function (see the class Javadoc); a failed CAS for any other reason
+   *     (another key of the bucket, a resize) only retries the write, inside putVal/removeVal.
    *   computeIfAbsent: the read that finds the key, or the CAS of its putIfAbsent; a caller that
    *     loses that CAS returns the winner's value, so all callers return one instance.
    *   size/isEmpty: not linearizable (a LongAdder updated after each successful CAS).
@@ -188,7 +194,7 @@ public final class ChainedHashMap<K, V> extends AbstractMap<K, V> implements Con
   /** The current resize descriptor, idle or active (see the notes); never null. */
   private volatile Resize resize;
   private final LongAdder count = new LongAdder();
-  private final int seed = Hashing.newSeed();
+  private final int seed;
   /** The table never shrinks below this length. */
   private final int minLength;
 
@@ -199,6 +205,7 @@ public final class ChainedHashMap<K, V> extends AbstractMap<K, V> implements Con
   /** Creates an empty map with a small table (16 buckets) that grows and shrinks as needed. */
   public ChainedHashMap() {
     this.minLength = DEFAULT_LENGTH;
+    this.seed = Hashing.newSeed();
     Object[] tab = new Object[DEFAULT_LENGTH];
     this.table = tab;
     this.resize = new Resize(tab, null);
@@ -212,8 +219,17 @@ public final class ChainedHashMap<K, V> extends AbstractMap<K, V> implements Con
    * @throws IllegalArgumentException if {@code initialCapacity} is negative
    */
   public ChainedHashMap(int initialCapacity) {
+    this(initialCapacity, Hashing.newSeed());
+  }
+
+  /**
+   * As {@link #ChainedHashMap(int)} with a fixed hash seed: for tests that need the same bucket
+   * layout in every run (Lincheck replays interleavings and requires determinism).
+   */
+  ChainedHashMap(int initialCapacity, int seed) {
     Sizing.checkNonNegative(initialCapacity, "initialCapacity");
     this.minLength = Sizing.tableSizeFor(initialCapacity, 0.75, 2);
+    this.seed = seed;
     Object[] tab = new Object[minLength];
     this.table = tab;
     this.resize = new Resize(tab, null);
@@ -416,8 +432,8 @@ public final class ChainedHashMap<K, V> extends AbstractMap<K, V> implements Con
       for (int i = 0; i < tab.length; i++) {
         while (true) {
           Object b = tabAt(tab, i);
-          if (b == null) {
-            break;
+          if (b == null || b == UNFILLED) {
+            break; // an unfilled bucket of a next table receives only what this call already saw
           }
           if (b instanceof Node) {
             if (casTabAt(tab, i, b, null)) {
@@ -834,7 +850,7 @@ public final class ChainedHashMap<K, V> extends AbstractMap<K, V> implements Con
     int target;
     if (s > n - (n >>> 2) && n < Sizing.MAX_TABLE) {
       target = Math.max(n << 1, lengthFor(s));
-    } else if (s < (n >>> 3) && n > minLength) {
+    } else if ((s < (n >>> 3) || s <= 0) && n > minLength) { // s <= 0: tables of 4 shrink too
       target = Math.min(n >>> 1, Math.max(minLength, lengthFor(s)));
     } else {
       return;

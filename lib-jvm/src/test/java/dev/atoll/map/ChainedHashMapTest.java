@@ -128,7 +128,7 @@ class ChainedHashMapTest extends ConcurrentMapContract {
       }
       int lenBefore = m.tableLength();
       // grow a lot (several resizes), then shrink a lot (several resizes), with the iterator half-way
-      for (int i = stable; i < 200_000; i++) {
+      for (int i = stable; i < 100_000; i++) {
         m.put(i, i);
       }
       if (variant >= 2) {
@@ -138,7 +138,7 @@ class ChainedHashMapTest extends ConcurrentMapContract {
         }
       }
       assertTrue(m.tableLength() > lenBefore);
-      for (int i = stable; i < 200_000; i++) {
+      for (int i = stable; i < 100_000; i++) {
         m.remove(i);
       }
       while (it.hasNext()) {
