@@ -161,10 +161,18 @@ public final class HopscotchHashMap<K, V> extends AbstractMap<K, V> implements C
    * Every key belongs to exactly one home of the starting table, hence no duplicates across homes.
    *
    * Memory: an Entry is 24 bytes (compressed oops), plus a slot reference and a hop word per slot
-   * (8 bytes / load factor, 0.4 .. 0.8), about 35-45 bytes per entry, below ConcurrentHashMap.
+   * (8 bytes / load factor; the load stays between 0.4 and 0.8 while growing), so 34-44 bytes per
+   * entry excluding keys and values: 1M Long -> Long entries sit in a 2M-slot table right after a
+   * grow (load 0.48), about 44 bytes per entry, the same as ConcurrentHashMap; at higher loads less.
    * Parallel key/value arrays were rejected: pairing a key with its value across a concurrent
    * displacement needs a second protocol for the value slot, and correctness came first.
    * Replaced entries, frozen wrappers and old tables are garbage once no operation refers to them.
+   *
+   * Costs: get reads one hop word, the slots its bits name (normally one) and their entries, and
+   * allocates nothing. An update allocates one Entry and stores it into the table, a removal stores
+   * the RESERVED marker then null: with G1, stores of non-null references into the (old, large) slot
+   * array dirty cards, which makes writes slower than ConcurrentHashMap's in-place value writes
+   * when the machine has no spare core for G1's refinement threads.
    */
 
   /** Neighbourhood size: bits per hop word. */
@@ -1612,12 +1620,14 @@ public final class HopscotchHashMap<K, V> extends AbstractMap<K, V> implements C
     return ArrayAccess.getVolatile(hop, home);
   }
 
-  private static void setBit(int[] hop, int home, int d) {
-    HOP.getAndBitwiseOr(hop, home, 1 << d);
+  /** Atomically sets bit {@code d} of {@code hop[home]} (volatile; the cast keeps the call exact). */
+  private static int setBit(int[] hop, int home, int d) {
+    return (int) HOP.getAndBitwiseOr(hop, home, 1 << d);
   }
 
-  private static void clearBit(int[] hop, int home, int d) {
-    HOP.getAndBitwiseAnd(hop, home, ~(1 << d));
+  /** Atomically clears bit {@code d} of {@code hop[home]}. */
+  private static int clearBit(int[] hop, int home, int d) {
+    return (int) HOP.getAndBitwiseAnd(hop, home, ~(1 << d));
   }
 
   private boolean casTable(Table expected, Table update) {
