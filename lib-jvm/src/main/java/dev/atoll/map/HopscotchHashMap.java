@@ -33,7 +33,17 @@ import java.util.function.Function;
  * take no lock, never wait and allocate nothing. {@code put}, {@code remove}, {@code replace} and
  * the compute family update an existing key with one compare-and-set and take no lock either; only
  * the insertion of a <em>new</em> key takes a short claim on its segment of 16 home buckets (see
- * "Progress" below), which other readers and updaters never wait for.
+ * "Progress" below), which readers and updaters of present keys never wait for.
+ *
+ * <h2>Progress</h2>
+ * Readers ({@code get}, {@code containsKey}, iteration) never wait, never retry because of a
+ * concurrent write, and never help. Writers are not lock-free in every case: an insert of a new key
+ * waits for another insert in the same segment (a claim held for the few steps of placing one
+ * entry); a write to a key that another insert is displacing waits until that move is done (a few
+ * steps); and a writer that meets a resize helps copy the table and then waits until every chunk
+ * has been copied. So a writer thread descheduled inside one of these short sections delays other
+ * writers of the same segment or of the resized table, as a bin lock does in
+ * {@link java.util.concurrent.ConcurrentHashMap}; it never delays readers.
  *
  * <h2>Hash flooding</h2>
  * Keys are hashed with {@link Object#hashCode()} spread by a random per-instance seed. Keys that no
