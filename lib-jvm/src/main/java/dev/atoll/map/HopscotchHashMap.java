@@ -12,6 +12,7 @@ import java.util.AbstractSet;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.NoSuchElementException;
@@ -1206,6 +1207,8 @@ public final class HopscotchHashMap<K, V> extends AbstractMap<K, V> implements C
     private Object[] buf = new Object[16];
     private int len;
     private int at;
+    /** Stash buckets met so far, by identity (allocated on the first one). */
+    private Map<Object, StashView> stashViews;
     Object key;
     Object value;
 
@@ -1220,6 +1223,7 @@ public final class HopscotchHashMap<K, V> extends AbstractMap<K, V> implements C
           key = null;
           value = null;
           buf = null;
+          stashViews = null;
           return;
         }
         len = 0;
@@ -1278,12 +1282,15 @@ public final class HopscotchHashMap<K, V> extends AbstractMap<K, V> implements C
           b = ((Frozen) b).item;
         }
         if (b instanceof CollisionBucket) {
-          ((CollisionBucket<?, ?>) b).forEach((k, v) -> {
-            int hh = spread(k);
+          StashView sv = stashView((CollisionBucket<?, ?>) b);
+          Object[] kv = sv.kv;
+          int[] hashes = sv.hashes;
+          for (int i = 0; i < hashes.length; i++) {
+            int hh = hashes[i];
             if ((hh & m) == h && (hh & m0) == h0) {
-              add(k, v);
+              add(kv[2 * i], kv[2 * i + 1]);
             }
-          });
+          }
         } else if (b == MOVED) {
           moved = true;
         }
@@ -1291,6 +1298,33 @@ public final class HopscotchHashMap<K, V> extends AbstractMap<K, V> implements C
       if (moved) {
         collect(t.next, h0, m0);
       }
+    }
+
+    /**
+     * The entries and spread hashes of a stash bucket. A bucket is immutable, so its view is cached
+     * by identity: a bucket is met once per home of its segment (and once per home of a larger
+     * starting table after a shrink), and hashing its keys again each time would be quadratic.
+     */
+    private StashView stashView(CollisionBucket<?, ?> b) {
+      if (stashViews == null) {
+        stashViews = new IdentityHashMap<>();
+      }
+      StashView sv = stashViews.get(b);
+      if (sv == null) {
+        int n = b.size();
+        Object[] kv = new Object[2 * n];
+        int[] hashes = new int[n];
+        int[] at = {0};
+        b.forEach((k, v) -> {
+          int i = at[0]++;
+          kv[2 * i] = k;
+          kv[2 * i + 1] = v;
+          hashes[i] = spread(k);
+        });
+        sv = new StashView(kv, hashes);
+        stashViews.put(b, sv);
+      }
+      return sv;
     }
 
     private void add(Object k, Object v) {
@@ -1330,6 +1364,17 @@ public final class HopscotchHashMap<K, V> extends AbstractMap<K, V> implements C
       }
       Arrays.fill(buf, out, len, null);
       len = out;
+    }
+  }
+
+  /** A stash bucket's entries as key, value pairs and their spread hashes. */
+  private static final class StashView {
+    final Object[] kv;
+    final int[] hashes;
+
+    StashView(Object[] kv, int[] hashes) {
+      this.kv = kv;
+      this.hashes = hashes;
     }
   }
 
