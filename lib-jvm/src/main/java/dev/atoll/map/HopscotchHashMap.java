@@ -12,6 +12,7 @@ import java.util.AbstractSet;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.NoSuchElementException;
@@ -33,7 +34,17 @@ import java.util.function.Function;
  * take no lock, never wait and allocate nothing. {@code put}, {@code remove}, {@code replace} and
  * the compute family update an existing key with one compare-and-set and take no lock either; only
  * the insertion of a <em>new</em> key takes a short claim on its segment of 16 home buckets (see
- * "Progress" below), which other readers and updaters never wait for.
+ * "Progress" below), which readers and updaters of present keys never wait for.
+ *
+ * <h2>Progress</h2>
+ * Readers ({@code get}, {@code containsKey}, iteration) never wait, never retry because of a
+ * concurrent write, and never help. Writers are not lock-free in every case: an insert of a new key
+ * waits for another insert in the same segment (a claim held for the few steps of placing one
+ * entry); a write to a key that another insert is displacing waits until that move is done (a few
+ * steps); and a writer that meets a resize helps copy the table and then waits until every chunk
+ * has been copied. So a writer thread descheduled inside one of these short sections delays other
+ * writers of the same segment or of the resized table, as a bin lock does in
+ * {@link java.util.concurrent.ConcurrentHashMap}; it never delays readers.
  *
  * <h2>Hash flooding</h2>
  * Keys are hashed with {@link Object#hashCode()} spread by a random per-instance seed. Keys that no
@@ -161,10 +172,18 @@ public final class HopscotchHashMap<K, V> extends AbstractMap<K, V> implements C
    * Every key belongs to exactly one home of the starting table, hence no duplicates across homes.
    *
    * Memory: an Entry is 24 bytes (compressed oops), plus a slot reference and a hop word per slot
-   * (8 bytes / load factor, 0.4 .. 0.8), about 35-45 bytes per entry, below ConcurrentHashMap.
+   * (8 bytes / load factor; the load stays between 0.4 and 0.8 while growing), so 34-44 bytes per
+   * entry excluding keys and values: 1M Long -> Long entries sit in a 2M-slot table right after a
+   * grow (load 0.48), about 44 bytes per entry, the same as ConcurrentHashMap; at higher loads less.
    * Parallel key/value arrays were rejected: pairing a key with its value across a concurrent
    * displacement needs a second protocol for the value slot, and correctness came first.
    * Replaced entries, frozen wrappers and old tables are garbage once no operation refers to them.
+   *
+   * Costs: get reads one hop word, the slots its bits name (normally one) and their entries, and
+   * allocates nothing. An update allocates one Entry and stores it into the table, a removal stores
+   * the RESERVED marker then null: with G1, stores of non-null references into the (old, large) slot
+   * array dirty cards, which makes writes slower than ConcurrentHashMap's in-place value writes
+   * when the machine has no spare core for G1's refinement threads.
    */
 
   /** Neighbourhood size: bits per hop word. */
@@ -1188,6 +1207,8 @@ public final class HopscotchHashMap<K, V> extends AbstractMap<K, V> implements C
     private Object[] buf = new Object[16];
     private int len;
     private int at;
+    /** Stash buckets met so far, by identity (allocated on the first one). */
+    private Map<Object, StashView> stashViews;
     Object key;
     Object value;
 
@@ -1202,6 +1223,7 @@ public final class HopscotchHashMap<K, V> extends AbstractMap<K, V> implements C
           key = null;
           value = null;
           buf = null;
+          stashViews = null;
           return;
         }
         len = 0;
@@ -1260,12 +1282,15 @@ public final class HopscotchHashMap<K, V> extends AbstractMap<K, V> implements C
           b = ((Frozen) b).item;
         }
         if (b instanceof CollisionBucket) {
-          ((CollisionBucket<?, ?>) b).forEach((k, v) -> {
-            int hh = spread(k);
+          StashView sv = stashView((CollisionBucket<?, ?>) b);
+          Object[] kv = sv.kv;
+          int[] hashes = sv.hashes;
+          for (int i = 0; i < hashes.length; i++) {
+            int hh = hashes[i];
             if ((hh & m) == h && (hh & m0) == h0) {
-              add(k, v);
+              add(kv[2 * i], kv[2 * i + 1]);
             }
-          });
+          }
         } else if (b == MOVED) {
           moved = true;
         }
@@ -1273,6 +1298,33 @@ public final class HopscotchHashMap<K, V> extends AbstractMap<K, V> implements C
       if (moved) {
         collect(t.next, h0, m0);
       }
+    }
+
+    /**
+     * The entries and spread hashes of a stash bucket. A bucket is immutable, so its view is cached
+     * by identity: a bucket is met once per home of its segment (and once per home of a larger
+     * starting table after a shrink), and hashing its keys again each time would be quadratic.
+     */
+    private StashView stashView(CollisionBucket<?, ?> b) {
+      if (stashViews == null) {
+        stashViews = new IdentityHashMap<>();
+      }
+      StashView sv = stashViews.get(b);
+      if (sv == null) {
+        int n = b.size();
+        Object[] kv = new Object[2 * n];
+        int[] hashes = new int[n];
+        int[] at = {0};
+        b.forEach((k, v) -> {
+          int i = at[0]++;
+          kv[2 * i] = k;
+          kv[2 * i + 1] = v;
+          hashes[i] = spread(k);
+        });
+        sv = new StashView(kv, hashes);
+        stashViews.put(b, sv);
+      }
+      return sv;
     }
 
     private void add(Object k, Object v) {
@@ -1312,6 +1364,17 @@ public final class HopscotchHashMap<K, V> extends AbstractMap<K, V> implements C
       }
       Arrays.fill(buf, out, len, null);
       len = out;
+    }
+  }
+
+  /** A stash bucket's entries as key, value pairs and their spread hashes. */
+  private static final class StashView {
+    final Object[] kv;
+    final int[] hashes;
+
+    StashView(Object[] kv, int[] hashes) {
+      this.kv = kv;
+      this.hashes = hashes;
     }
   }
 
@@ -1612,12 +1675,14 @@ public final class HopscotchHashMap<K, V> extends AbstractMap<K, V> implements C
     return ArrayAccess.getVolatile(hop, home);
   }
 
-  private static void setBit(int[] hop, int home, int d) {
-    HOP.getAndBitwiseOr(hop, home, 1 << d);
+  /** Atomically sets bit {@code d} of {@code hop[home]} (volatile; the cast keeps the call exact). */
+  private static int setBit(int[] hop, int home, int d) {
+    return (int) HOP.getAndBitwiseOr(hop, home, 1 << d);
   }
 
-  private static void clearBit(int[] hop, int home, int d) {
-    HOP.getAndBitwiseAnd(hop, home, ~(1 << d));
+  /** Atomically clears bit {@code d} of {@code hop[home]}. */
+  private static int clearBit(int[] hop, int home, int d) {
+    return (int) HOP.getAndBitwiseAnd(hop, home, ~(1 << d));
   }
 
   private boolean casTable(Table expected, Table update) {
