@@ -75,11 +75,17 @@ public final class ProbingHashMap<K, V> extends AbstractMap<K, V> implements Con
    * ====================
    *
    * Layout. A Table holds `kvs`, an Object[] of 2 * length slots: the key of slot i at kvs[2i],
-   * its value at kvs[2i+1] (parallel slots as in NBHM, no entry objects: about 8 to 16 bytes per
-   * entry with compressed references). Index of a key: spread hash & (length - 1), then linear
-   * probing, at most `probeLimit` slots (the key's "window"). Beside the slots a Table has
-   * `overflow` (see Hash flooding), `next` (the table a resize copies into), and counters.
-   * The map's `table` is the newest table that has been fully copied into ("top").
+   * its value at kvs[2i+1] (parallel slots as in NBHM, no entry objects and no cached hashes:
+   * 8 bytes per slot pair with compressed references, so 16 to 32 bytes per entry over the load
+   * range 1/4..1/2 that growth keeps, against about 44 for ConcurrentHashMap's node + table).
+   * Index of a key: spread hash & (length - 1), then linear probing, at most `probeLimit` =
+   * min(length, 16 + 4 log2 length) slots (the key's "window"). Beside the slots a Table has
+   * `overflow` (see Hash flooding), `next` (the table a resize copies into), and counters
+   * (`bound`: claimed key slots, the grow trigger; `copyIndex`/`copyDone`: resize progress).
+   * The map's `table` ("top") is where every operation starts: every older table has been fully
+   * copied into it, and it may itself be being copied into its `next`. The entry count is one
+   * LongAdder per map (a segment of a SegmentedHashMap has its own), changed only by the CAS that
+   * makes a key present or absent, never by copies: exact when quiescent.
    *
    * Key slot states (transitions only left to right, each by one CAS):
    *   null ──► K          claimed by an insert; K stays forever in this table (a key's slot never

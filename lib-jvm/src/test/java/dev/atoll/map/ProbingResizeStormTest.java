@@ -18,6 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import java.util.function.ToLongFunction;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -33,20 +34,36 @@ class ProbingResizeStormTest {
 
   @Test
   void probingHashMap() {
-    storm(ProbingHashMap::new, m -> ((ProbingHashMap<?, ?>) m).tableLength());
+    storm(ProbingHashMap::new, m -> ((ProbingHashMap<?, ?>) m).tableLength(), 2, 2, 6);
   }
 
   @Test
   void segmentedOneSegment() {
-    storm(() -> new SegmentedHashMap<>(1), m -> ((SegmentedHashMap<?, ?>) m).tableLength());
+    storm(() -> new SegmentedHashMap<>(1), m -> ((SegmentedHashMap<?, ?>) m).tableLength(), 2, 2, 6);
   }
 
   @Test
   void segmentedManySegments() {
-    storm(() -> new SegmentedHashMap<>(8), m -> ((SegmentedHashMap<?, ?>) m).tableLength());
+    storm(() -> new SegmentedHashMap<>(8), m -> ((SegmentedHashMap<?, ?>) m).tableLength(), 2, 2, 6);
   }
 
-  private static void storm(Supplier<ConcurrentMap<Object, Object>> factory, ToLongFunction<ConcurrentMap<Object, Object>> capacity) {
+  /** A long storm with more threads than cores (excluded from the default build). */
+  @Test
+  @Tag("stress")
+  void longStorms() {
+    for (int i = 0; i < 5; i++) {
+      storm(ProbingHashMap::new, m -> ((ProbingHashMap<?, ?>) m).tableLength(), 4, 4, 40);
+      storm(() -> new SegmentedHashMap<>(1), m -> ((SegmentedHashMap<?, ?>) m).tableLength(), 4, 4, 40);
+      storm(() -> new SegmentedHashMap<>(4), m -> ((SegmentedHashMap<?, ?>) m).tableLength(), 4, 4, 40);
+    }
+  }
+
+  private static void storm(
+      Supplier<ConcurrentMap<Object, Object>> factory,
+      ToLongFunction<ConcurrentMap<Object, Object>> capacity,
+      int writers,
+      int readers,
+      int rounds) {
     long seed = Seeds.next();
     String ctx = Seeds.describe(seed);
     ConcurrentMap<Object, Object> m = factory.get();
@@ -57,9 +74,6 @@ class ProbingResizeStormTest {
     for (int i = 0; i < COLLIDING; i++) {
       m.put(new CollidingKey(i), "c" + i);
     }
-    int writers = 2;
-    int readers = 2;
-    int rounds = 6;
     AtomicBoolean writing = new AtomicBoolean(true);
     AtomicInteger writersLeft = new AtomicInteger(writers);
     AtomicLong peak = new AtomicLong();
