@@ -638,6 +638,9 @@ public final class ProbingHashMap<K, V> extends AbstractMap<K, V> implements Con
    * nothing was written.
    */
   private Object putIfMatch(Table t, Object key, int h, Object putVal, Object exp, boolean identity) {
+    // Copies (exp == null) never help copy chunks: they run inside a helper already, and helping
+    // from there would recurse without bound.
+    boolean help = exp != null;
     outer:
     for (;;) {
       Object[] kvs = t.kvs;
@@ -661,7 +664,7 @@ public final class ProbingHashMap<K, V> extends AbstractMap<K, V> implements Con
           break;
         }
         if (k == SEALED) {
-          t = helpAndNext(t);
+          t = help ? helpAndNext(t) : t.next;
           continue outer;
         }
         if (key.equals(k)) {
@@ -673,7 +676,7 @@ public final class ProbingHashMap<K, V> extends AbstractMap<K, V> implements Con
             return r;
           }
           copyOverflow(t, t.next); // invariant 3: the overflow reaches `next` before this write
-          t = helpAndNext(t);
+          t = help ? helpAndNext(t) : t.next;
           continue outer;
         }
         i = (i + 1) & mask;
@@ -685,7 +688,7 @@ public final class ProbingHashMap<K, V> extends AbstractMap<K, V> implements Con
       for (;;) {
         if (v instanceof Prime || t.next != null) {
           // a resize is under way: writes go to the newest table, after this slot is copied
-          t = copySlotAndCheck(t, i, exp != null);
+          t = copySlotAndCheck(t, i, help);
           continue outer;
         }
         if (!matches(v, exp, identity)) {
