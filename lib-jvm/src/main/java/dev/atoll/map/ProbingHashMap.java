@@ -128,7 +128,9 @@ public final class ProbingHashMap<K, V> extends AbstractMap<K, V> implements Con
    * two passes of claims (a claimant may stall) a helper scans the whole table. copySlot is
    * idempotent and reports "done" to exactly one thread per slot (the one whose CAS made it dead
    * or whose copy landed), so `copyDone` reaches `length` exactly once; with the overflow copied
-   * the table is promoted (CAS table: t -> t.next). Why it finishes: every step is a CAS that
+   * the table is promoted (CAS table: t -> t.next). The overflow is copied by the first helper
+   * (claimed with overflowClaim), and again by anyone who needs it (an operation on a key kept
+   * there, a helper that finds no slot work left, an iterator): copying it is idempotent. Why it finishes: every step is a CAS that
    * fails only if another thread made progress on the same slot, each slot takes at most three
    * transitions, and a helper never waits for a claimant. A later table may start its own resize
    * before it is promoted; copies then flow through it (the chain is walked, never waited on).
@@ -823,11 +825,12 @@ public final class ProbingHashMap<K, V> extends AbstractMap<K, V> implements Con
   }
 
   private void copyChunk(Table t, Table n) {
-    if (!t.overflowCopied) {
-      copyOverflow(t, n);
-    }
     int len = t.length;
+    if (!t.overflowCopied && t.overflowClaim == 0 && OVERFLOW_CLAIM.compareAndSet(t, 0, 1)) {
+      copyOverflow(t, n); // the first helper copies the overflow; the others copy slots meanwhile
+    }
     if (t.copyDone >= len) {
+      copyOverflow(t, n); // slots done: if the overflow's claimant stalled, copy it too (idempotent)
       tryPromote(t);
       return;
     }
@@ -847,6 +850,7 @@ public final class ProbingHashMap<K, V> extends AbstractMap<K, V> implements Con
       }
     } else {
       // every chunk was claimed twice and the copy is not done: finish it alone
+      copyOverflow(t, n);
       for (int j = 0; j < len; j++) {
         if (copySlot(t, j, n)) {
           done++;
@@ -1102,6 +1106,7 @@ public final class ProbingHashMap<K, V> extends AbstractMap<K, V> implements Con
     volatile Table next;
     volatile Object overflow;
     volatile boolean overflowCopied;
+    volatile int overflowClaim;
     volatile int bound;
     volatile int copyIndex;
     volatile int copyDone;
@@ -1215,6 +1220,7 @@ public final class ProbingHashMap<K, V> extends AbstractMap<K, V> implements Con
   private static final VarHandle TABLE;
   private static final VarHandle NEXT;
   private static final VarHandle OVERFLOW;
+  private static final VarHandle OVERFLOW_CLAIM;
   private static final VarHandle BOUND;
   private static final VarHandle COPY_INDEX;
   private static final VarHandle COPY_DONE;
@@ -1225,6 +1231,7 @@ public final class ProbingHashMap<K, V> extends AbstractMap<K, V> implements Con
       TABLE = l.findVarHandle(ProbingHashMap.class, "table", Table.class);
       NEXT = l.findVarHandle(Table.class, "next", Table.class);
       OVERFLOW = l.findVarHandle(Table.class, "overflow", Object.class);
+      OVERFLOW_CLAIM = l.findVarHandle(Table.class, "overflowClaim", int.class);
       BOUND = l.findVarHandle(Table.class, "bound", int.class);
       COPY_INDEX = l.findVarHandle(Table.class, "copyIndex", int.class);
       COPY_DONE = l.findVarHandle(Table.class, "copyDone", int.class);
