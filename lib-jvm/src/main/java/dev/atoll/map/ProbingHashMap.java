@@ -75,11 +75,17 @@ public final class ProbingHashMap<K, V> extends AbstractMap<K, V> implements Con
    * ====================
    *
    * Layout. A Table holds `kvs`, an Object[] of 2 * length slots: the key of slot i at kvs[2i],
-   * its value at kvs[2i+1] (parallel slots as in NBHM, no entry objects: about 8 to 16 bytes per
-   * entry with compressed references). Index of a key: spread hash & (length - 1), then linear
-   * probing, at most `probeLimit` slots (the key's "window"). Beside the slots a Table has
-   * `overflow` (see Hash flooding), `next` (the table a resize copies into), and counters.
-   * The map's `table` is the newest table that has been fully copied into ("top").
+   * its value at kvs[2i+1] (parallel slots as in NBHM, no entry objects and no cached hashes:
+   * 8 bytes per slot pair with compressed references, so 16 to 32 bytes per entry over the load
+   * range 1/4..1/2 that growth keeps, against about 44 for ConcurrentHashMap's node + table).
+   * Index of a key: spread hash & (length - 1), then linear probing, at most `probeLimit` =
+   * min(length, 16 + 4 log2 length) slots (the key's "window"). Beside the slots a Table has
+   * `overflow` (see Hash flooding), `next` (the table a resize copies into), and counters
+   * (`bound`: claimed key slots, the grow trigger; `copyIndex`/`copyDone`: resize progress).
+   * The map's `table` ("top") is where every operation starts: every older table has been fully
+   * copied into it, and it may itself be being copied into its `next`. The entry count is one
+   * LongAdder per map (a segment of a SegmentedHashMap has its own), changed only by the CAS that
+   * makes a key present or absent, never by copies: exact when quiescent.
    *
    * Key slot states (transitions only left to right, each by one CAS):
    *   null ──► K          claimed by an insert; K stays forever in this table (a key's slot never
@@ -122,7 +128,9 @@ public final class ProbingHashMap<K, V> extends AbstractMap<K, V> implements Con
    * two passes of claims (a claimant may stall) a helper scans the whole table. copySlot is
    * idempotent and reports "done" to exactly one thread per slot (the one whose CAS made it dead
    * or whose copy landed), so `copyDone` reaches `length` exactly once; with the overflow copied
-   * the table is promoted (CAS table: t -> t.next). Why it finishes: every step is a CAS that
+   * the table is promoted (CAS table: t -> t.next). The overflow is copied by the first helper
+   * (claimed with overflowClaim), and again by anyone who needs it (an operation on a key kept
+   * there, a helper that finds no slot work left, an iterator): copying it is idempotent. Why it finishes: every step is a CAS that
    * fails only if another thread made progress on the same slot, each slot takes at most three
    * transitions, and a helper never waits for a claimant. A later table may start its own resize
    * before it is promoted; copies then flow through it (the chain is walked, never waited on).
@@ -632,6 +640,9 @@ public final class ProbingHashMap<K, V> extends AbstractMap<K, V> implements Con
    * nothing was written.
    */
   private Object putIfMatch(Table t, Object key, int h, Object putVal, Object exp, boolean identity) {
+    // Copies (exp == null) never help copy chunks: they run inside a helper already, and helping
+    // from there would recurse without bound.
+    boolean help = exp != null;
     outer:
     for (;;) {
       Object[] kvs = t.kvs;
@@ -655,7 +666,7 @@ public final class ProbingHashMap<K, V> extends AbstractMap<K, V> implements Con
           break;
         }
         if (k == SEALED) {
-          t = helpAndNext(t);
+          t = help ? helpAndNext(t) : t.next;
           continue outer;
         }
         if (key.equals(k)) {
@@ -667,7 +678,7 @@ public final class ProbingHashMap<K, V> extends AbstractMap<K, V> implements Con
             return r;
           }
           copyOverflow(t, t.next); // invariant 3: the overflow reaches `next` before this write
-          t = helpAndNext(t);
+          t = help ? helpAndNext(t) : t.next;
           continue outer;
         }
         i = (i + 1) & mask;
@@ -679,7 +690,7 @@ public final class ProbingHashMap<K, V> extends AbstractMap<K, V> implements Con
       for (;;) {
         if (v instanceof Prime || t.next != null) {
           // a resize is under way: writes go to the newest table, after this slot is copied
-          t = copySlotAndCheck(t, i, exp != null);
+          t = copySlotAndCheck(t, i, help);
           continue outer;
         }
         if (!matches(v, exp, identity)) {
@@ -814,11 +825,12 @@ public final class ProbingHashMap<K, V> extends AbstractMap<K, V> implements Con
   }
 
   private void copyChunk(Table t, Table n) {
-    if (!t.overflowCopied) {
-      copyOverflow(t, n);
-    }
     int len = t.length;
+    if (!t.overflowCopied && t.overflowClaim == 0 && OVERFLOW_CLAIM.compareAndSet(t, 0, 1)) {
+      copyOverflow(t, n); // the first helper copies the overflow; the others copy slots meanwhile
+    }
     if (t.copyDone >= len) {
+      copyOverflow(t, n); // slots done: if the overflow's claimant stalled, copy it too (idempotent)
       tryPromote(t);
       return;
     }
@@ -838,6 +850,7 @@ public final class ProbingHashMap<K, V> extends AbstractMap<K, V> implements Con
       }
     } else {
       // every chunk was claimed twice and the copy is not done: finish it alone
+      copyOverflow(t, n);
       for (int j = 0; j < len; j++) {
         if (copySlot(t, j, n)) {
           done++;
@@ -1093,6 +1106,7 @@ public final class ProbingHashMap<K, V> extends AbstractMap<K, V> implements Con
     volatile Table next;
     volatile Object overflow;
     volatile boolean overflowCopied;
+    volatile int overflowClaim;
     volatile int bound;
     volatile int copyIndex;
     volatile int copyDone;
@@ -1206,6 +1220,7 @@ public final class ProbingHashMap<K, V> extends AbstractMap<K, V> implements Con
   private static final VarHandle TABLE;
   private static final VarHandle NEXT;
   private static final VarHandle OVERFLOW;
+  private static final VarHandle OVERFLOW_CLAIM;
   private static final VarHandle BOUND;
   private static final VarHandle COPY_INDEX;
   private static final VarHandle COPY_DONE;
@@ -1216,6 +1231,7 @@ public final class ProbingHashMap<K, V> extends AbstractMap<K, V> implements Con
       TABLE = l.findVarHandle(ProbingHashMap.class, "table", Table.class);
       NEXT = l.findVarHandle(Table.class, "next", Table.class);
       OVERFLOW = l.findVarHandle(Table.class, "overflow", Object.class);
+      OVERFLOW_CLAIM = l.findVarHandle(Table.class, "overflowClaim", int.class);
       BOUND = l.findVarHandle(Table.class, "bound", int.class);
       COPY_INDEX = l.findVarHandle(Table.class, "copyIndex", int.class);
       COPY_DONE = l.findVarHandle(Table.class, "copyDone", int.class);
