@@ -7,5 +7,6 @@
  * {@code dev.atoll.internal} is never exported.
  */
 module dev.atoll.core {
+  exports dev.atoll.lock;
   exports dev.atoll.map;
 }
