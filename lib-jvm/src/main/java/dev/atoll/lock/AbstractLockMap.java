@@ -1,5 +1,6 @@
 package dev.atoll.lock;
 
+import dev.atoll.internal.CollisionBucket;
 import dev.atoll.internal.Hashing;
 import dev.atoll.internal.Sizing;
 import java.lang.invoke.MethodHandles;
@@ -23,7 +24,6 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
 import java.util.function.Function;
@@ -43,14 +43,16 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
    *
    * Data layout. The map is an array of Shards, chosen by the top bits of the key's spread hash
    * (Hashing.spread with a per-map seed, computed once per operation and stored in the Slot). Each
-   * shard is a small chained hash table of Slots guarded by a ReentrantLock (the "shard lock").
+   * shard is a small chained hash table of Slots guarded by the shard's monitor (the "shard lock";
+   * synchronized rather than a ReentrantLock: no extra object, and nothing here needs timed or
+   * interruptible acquisition of it).
    * The shard lock is held only for bookkeeping that takes a few steps and never while anybody
    * waits for a key: waiting is done by parking a thread or by an incomplete CompletableFuture,
    * after the shard lock was released.
    *
-   *   Shard { lock, Slot[] table, slots, values, seq, capacity, lruHead (hot), lruTail (cold) }
+   *   Shard { monitor, Slot[] table, slots, values, seq, capacity, lruHead (hot), lruTail (cold) }
    *   Slot  { key, hash, seq, value, holder, head/tail (FIFO waiters), pins, next (chain),
-   *           lruPrev/lruNext }
+   *           same (equal-hash bucket), lruPrev/lruNext }
    *   Held  { slot, owner thread (null: async), state, prev/next (queue links), future }
    *
    * A Slot is the per-key lock record and the map entry at once: the key is stored once, in it,
@@ -99,6 +101,11 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
    * equal hashes always share a shard, whose counter numbers slots uniquely), then acquires them
    * one by one. Any two batches that wait on each other have both pinned the slots they share, so
    * they saw the same slots and sort them the same way: no cycle can form.
+   *
+   * Equal hashes. A chain holds one slot per distinct hash; further slots with the same hash live
+   * in a CollisionBucket (the shared persistent AVL of dev.atoll.internal) hanging off that chain
+   * slot ("same"), so 100,000 equal-hash Comparable keys cost O(log n) per lookup. Removing the
+   * chain slot promotes a bucket member into the chain.
    *
    * Reclamation: unlinked slots and Helds are ordinary garbage. The table of each shard doubles
    * above 3/4 load and halves below 1/8, so it shrinks after mass removal.
@@ -176,8 +183,7 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
   public dev.atoll.lock.Entry<K, V> tryEntry(K key) {
     int h = spread(key);
     Shard<K, V> s = shardFor(h);
-    s.lock.lock();
-    try {
+    synchronized (s) {
       Slot<K, V> slot = s.find(key, h);
       if (slot != null && slot.holder != null) {
         return null;
@@ -186,8 +192,6 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
         slot = s.create(key, h);
       }
       return grantFree(s, slot, Thread.currentThread());
-    } finally {
-      s.lock.unlock();
     }
   }
 
@@ -200,15 +204,12 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
   public CompletableFuture<dev.atoll.lock.Entry<K, V>> lockAsync(K key) {
     int h = spread(key);
     Shard<K, V> s = shardFor(h);
-    s.lock.lock();
-    try {
+    synchronized (s) {
       Slot<K, V> slot = s.find(key, h);
       if (slot == null) {
         slot = s.create(key, h);
       }
       return lockSlotAsync(s, slot);
-    } finally {
-      s.lock.unlock();
     }
   }
 
@@ -231,15 +232,12 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
     Shard<K, V> s = shardFor(h);
     Thread me = Thread.currentThread();
     Held<K, V> held;
-    s.lock.lock();
-    try {
+    synchronized (s) {
       Slot<K, V> slot = s.find(key, h);
       if (slot == null) {
         slot = s.create(key, h);
       }
       held = grantOrEnqueue(s, slot, me);
-    } finally {
-      s.lock.unlock();
     }
     return held.state == GRANTED ? held : await(held, mode, deadline);
   }
@@ -311,16 +309,13 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
   boolean abandon(Held<K, V> held) {
     Slot<K, V> slot = held.slot;
     Shard<K, V> s = shardFor(slot.hash);
-    s.lock.lock();
-    try {
+    synchronized (s) {
       if (held.state != WAITING) {
         return false;
       }
       slot.unlink(held);
       held.state = ABANDONED;
       return true;
-    } finally {
-      s.lock.unlock();
     }
   }
 
@@ -330,8 +325,7 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
     Shard<K, V> s = shardFor(slot.hash);
     Held<K, V> next;
     Object[] evicted = null;
-    s.lock.lock();
-    try {
+    synchronized (s) {
       if (held.state != GRANTED) {
         throw new IllegalStateException("entry of key " + slot.key + " is already closed");
       }
@@ -340,8 +334,6 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
       if (next == null && lru && s.values > s.capacity) {
         evicted = evict(s);
       }
-    } finally {
-      s.lock.unlock();
     }
     if (next != null) {
       next.wake();
@@ -395,8 +387,7 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
     Shard<K, V> s = shardFor(slot.hash);
     Object[] evicted = null;
     V old;
-    s.lock.lock();
-    try {
+    synchronized (s) {
       if (onlyIfAbsent && slot.value != null) {
         return slot.value;
       }
@@ -404,8 +395,6 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
       if (lru && s.values > s.capacity) {
         evicted = evict(s);
       }
-    } finally {
-      s.lock.unlock();
     }
     notifyEvicted(evicted);
     return old;
@@ -485,11 +474,8 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
         Slot<K, V> slot = slots.get(taken);
         Shard<K, V> s = shardFor(slot.hash);
         Held<K, V> h;
-        s.lock.lock();
-        try {
+        synchronized (s) {
           h = grantOrEnqueue(s, slot, me);
-        } finally {
-          s.lock.unlock();
         }
         if (h.state != GRANTED) {
           h = await(h, mode, deadline);
@@ -522,16 +508,13 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
         }
         int h = spread(key);
         Shard<K, V> s = shardFor(h);
-        s.lock.lock();
-        try {
+        synchronized (s) {
           Slot<K, V> slot = s.find(key, h);
           if (slot == null) {
             slot = s.create(key, h);
           }
           slot.pins++;
           slots.add(slot);
-        } finally {
-          s.lock.unlock();
         }
       }
       slots.sort(this::compareSlots);
@@ -590,23 +573,17 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
 
   private void unpinOne(Slot<K, V> slot) {
     Shard<K, V> s = shardFor(slot.hash);
-    s.lock.lock();
-    try {
+    synchronized (s) {
       if (--slot.pins == 0 && slot.holder == null && slot.value == null) {
         s.remove(slot);
       }
-    } finally {
-      s.lock.unlock();
     }
   }
 
   AsyncLock<K, V> lockPinnedAsync(Slot<K, V> slot) {
     Shard<K, V> s = shardFor(slot.hash);
-    s.lock.lock();
-    try {
+    synchronized (s) {
       return lockSlotAsync(s, slot);
-    } finally {
-      s.lock.unlock();
     }
   }
 
@@ -618,8 +595,7 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
     Object result;
     Object[] evicted = null;
     Held<K, V> held;
-    s.lock.lock();
-    try {
+    synchronized (s) {
       Slot<K, V> slot = s.find(key, h);
       if (slot == null) {
         if (op != PUT && op != PUT_IF_ABSENT) {
@@ -642,8 +618,6 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
         held = grantOrEnqueue(s, slot, Thread.currentThread());
         result = null;
       }
-    } finally {
-      s.lock.unlock();
     }
     if (held == null) {
       notifyEvicted(evicted);
@@ -656,16 +630,13 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
     }
     Slot<K, V> slot = held.slot;
     Held<K, V> next;
-    s.lock.lock();
-    try {
+    synchronized (s) {
       result = operate(s, slot, op, value, expected);
       held.state = CLOSED;
       next = handOff(s, slot);
       if (next == null && lru && s.values > s.capacity) {
         evicted = evict(s);
       }
-    } finally {
-      s.lock.unlock();
     }
     if (next != null) {
       next.wake();
@@ -870,11 +841,8 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
   public int size() {
     long n = 0;
     for (Shard<K, V> s : shards) {
-      s.lock.lock();
-      try {
+      synchronized (s) {
         n += s.values;
-      } finally {
-        s.lock.unlock();
       }
     }
     return (int) Math.min(n, Integer.MAX_VALUE);
@@ -922,14 +890,25 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
   int lockRecordCount() {
     int n = 0;
     for (Shard<K, V> s : shards) {
-      s.lock.lock();
-      try {
+      synchronized (s) {
         n += s.slots;
-      } finally {
-        s.lock.unlock();
       }
     }
     return n;
+  }
+
+  /** The number of waiters queued for {@code key} (for tests). */
+  int waiters(Object key) {
+    int h = spread(key);
+    Shard<K, V> s = shardFor(h);
+    synchronized (s) {
+      Slot<K, V> slot = s.find(key, h);
+      int n = 0;
+      for (Held<K, V> w = slot == null ? null : slot.head; w != null; w = w.next) {
+        n++;
+      }
+      return n;
+    }
   }
 
   /** The number of shards (after an LRU map reduced it so that every shard has capacity). */
@@ -1043,7 +1022,6 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
 
   /** A shard: a chained table of slots, its LRU list and its lock. */
   static final class Shard<K, V> {
-    final ReentrantLock lock = new ReentrantLock();
     final int capacity;
     Slot<K, V>[] table;
     int slots;
@@ -1058,39 +1036,73 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
       this.table = new Slot[MIN_TABLE];
     }
 
+    /** Finds the slot of {@code key}: in the chain, or in the collision bucket of its hash. */
     Slot<K, V> find(Object key, int hash) {
       Slot<K, V>[] t = table;
       for (Slot<K, V> s = t[hash & (t.length - 1)]; s != null; s = s.next) {
-        if (s.hash == hash && (s.key == key || s.key.equals(key))) {
-          return s;
+        if (s.hash == hash) {
+          if (s.key == key || s.key.equals(key)) {
+            return s;
+          }
+          return s.same == null ? null : s.same.get(key);
         }
       }
       return null;
     }
 
     Slot<K, V> create(K key, int hash) {
-      Slot<K, V> s = new Slot<>(key, hash, seq++);
+      Slot<K, V> slot = new Slot<>(key, hash, seq++);
       Slot<K, V>[] t = table;
       int i = hash & (t.length - 1);
-      s.next = t[i];
-      t[i] = s;
+      Slot<K, V> primary = t[i];
+      while (primary != null && primary.hash != hash) {
+        primary = primary.next;
+      }
+      if (primary != null) {
+        // an equal hash: the chain keeps one slot per hash, the others live in its bucket
+        CollisionBucket<K, Slot<K, V>> b = primary.same == null ? CollisionBucket.empty() : primary.same;
+        primary.same = b.put(key, slot);
+        slots++;
+        return slot;
+      }
+      slot.next = t[i];
+      t[i] = slot;
       if (++slots > t.length - (t.length >>> 2)) {
         resize(t.length << 1);
       }
-      return s;
+      return slot;
     }
 
     void remove(Slot<K, V> s) {
       Slot<K, V>[] t = table;
       int i = s.hash & (t.length - 1);
-      Slot<K, V> p = t[i];
-      if (p == s) {
-        t[i] = s.next;
-      } else {
-        while (p.next != s) {
-          p = p.next;
+      Slot<K, V> p = null;
+      Slot<K, V> c = t[i];
+      while (c.hash != s.hash) {
+        p = c;
+        c = c.next;
+      }
+      if (c != s) {
+        c.same = c.same.remove(s.key); // s is in the bucket of the primary c
+        if (c.same.isEmpty()) {
+          c.same = null;
         }
-        p.next = s.next;
+      } else {
+        Slot<K, V> replacement = s.next;
+        if (s.same != null) {
+          // promote one bucket member to the chain, handing it the rest of the bucket
+          Slot<K, V> heir = s.same.iterator().next().getValue();
+          CollisionBucket<K, Slot<K, V>> rest = s.same.remove(heir.key);
+          heir.same = rest.isEmpty() ? null : rest;
+          heir.next = s.next;
+          replacement = heir;
+          s.same = null;
+        }
+        if (p == null) {
+          t[i] = replacement;
+        } else {
+          p.next = replacement;
+        }
       }
       s.next = null;
       if (--slots < (t.length >>> 3) && t.length > MIN_TABLE) {
@@ -1153,8 +1165,7 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
 
     /** Copies the key/value pairs of the slots that have a value. */
     Object[] copy() {
-      lock.lock();
-      try {
+      synchronized (this) {
         Object[] out = new Object[values * 2];
         int n = 0;
         for (Slot<K, V> head : table) {
@@ -1163,11 +1174,18 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
               out[n++] = s.key;
               out[n++] = s.value;
             }
+            if (s.same != null) {
+              for (Map.Entry<K, Slot<K, V>> e : s.same) {
+                Slot<K, V> m = e.getValue();
+                if (m.value != null) {
+                  out[n++] = m.key;
+                  out[n++] = m.value;
+                }
+              }
+            }
           }
         }
         return out;
-      } finally {
-        lock.unlock();
       }
     }
   }
@@ -1183,6 +1201,8 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
     Held<K, V> tail;
     int pins;
     Slot<K, V> next;
+    /** On the chain's slot of a hash: the other slots with that hash (null when none). */
+    CollisionBucket<K, Slot<K, V>> same;
     Slot<K, V> lruPrev;
     Slot<K, V> lruNext;
 
