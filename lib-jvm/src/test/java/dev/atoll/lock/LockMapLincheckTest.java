@@ -10,4 +10,13 @@ public class LockMapLincheckTest extends ConcurrentMapLincheck {
   public LockMapLincheckTest() {
     super(new LockMap<>(2));
   }
+
+  /**
+   * Half the kit's scenarios: a blocked key parks a thread, which makes each stress invocation
+   * slower than for the lock-free maps; {@code -Datoll.lincheck.iterations=N} still scales it.
+   */
+  @Override
+  protected int iterations() {
+    return Math.max(1, super.iterations() / 2);
+  }
 }
