@@ -7,6 +7,7 @@
  * {@code dev.atoll.internal} is never exported.
  */
 module dev.atoll.core {
+  exports dev.atoll.lock;
   exports dev.atoll.map;
   exports dev.atoll.leftright;
 }

@@ -1,0 +1,1588 @@
+package dev.atoll.lock;
+
+import dev.atoll.internal.CollisionBucket;
+import dev.atoll.internal.Hashing;
+import dev.atoll.internal.Sizing;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.AbstractMap;
+import java.util.AbstractSet;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+
+/**
+ * The one implementation behind {@link LockMap} and {@link LruLockMap} (an LRU flag and a capacity
+ * are the only differences). Package-private: users see the two public classes and
+ * {@link KeyLockMap}.
+ *
+ * @param <K> the type of keys
+ * @param <V> the type of values
+ */
+abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLockMap<K, V> {
+  /*
+   * Implementation notes
+   * ====================
+   *
+   * Data layout. The map is an array of Shards, chosen by the top bits of the key's spread hash
+   * (Hashing.spread with a per-map seed, computed once per operation and stored in the Slot). Each
+   * shard is a small chained hash table of Slots guarded by the shard's monitor (the "shard lock";
+   * synchronized rather than a ReentrantLock: no extra object, and nothing here needs timed or
+   * interruptible acquisition of it).
+   * The shard lock is held only for bookkeeping that takes a few steps and never while anybody
+   * waits for a key: waiting is done by parking a thread or by an incomplete CompletableFuture,
+   * after the shard lock was released.
+   *
+   *   Shard { monitor, Slot[] table, slots, values, seq, capacity, lruHead (hot), lruTail (cold) }
+   *   Slot  { key, hash, seq, value, holder, head/tail (FIFO waiters), pins, next (chain),
+   *           same (equal-hash bucket), lruPrev/lruNext }
+   *   Held  { slot, owner thread (null: async), state, prev/next (queue links), future }
+   *
+   * A Slot is the per-key lock record and the map entry at once: the key is stored once, in it,
+   * with its hash. A Held is both the Entry handed to a holder and, before that, its node in the
+   * slot's waiter queue (an intrusive doubly linked list, so a cancelled waiter leaves in O(1)).
+   * A blocking waiter parks its thread; an asynchronous waiter has an AsyncLock future.
+   *
+   * Slot states (all fields of a slot are guarded by its shard lock, except value, which the
+   * holder may also read without it since only the holder writes it while the key is held):
+   *   FREE     holder == null, no waiters.          Invariant: holder == null => no waiters.
+   *   HELD     holder != null, maybe waiters.
+   *   value present or not, independently; pins counts batch locks that reserved the slot.
+   * A slot exists in the table iff value != null || holder != null || pins > 0. The last holder or
+   * waiter or pin to leave, or the operation that removes the value of a free slot, unlinks the
+   * slot from the table under the shard lock. Every locker finds-or-creates the slot under the same
+   * shard lock, so removal is atomic with respect to new lockers: there is never more than one
+   * slot, hence one lock, per key.
+   *
+   * Held states: WAITING -> GRANTED -> CLOSED, or WAITING -> ABANDONED (timeout, interrupt,
+   * cancel). All transitions happen under the shard lock; state is volatile so that the waiter
+   * sees GRANTED after its park returns. The grant is the linearization point of acquisition:
+   * release pops the queue head, makes it the holder and marks it GRANTED in one critical
+   * section (FIFO hand-off: a newcomer finds the slot HELD and queues behind, no barging), then,
+   * after unlocking, unparks the thread or completes the future. An abandoning waiter takes the
+   * shard lock: if still WAITING it unlinks itself; if it finds GRANTED, the grant won the race
+   * and the waiter releases the key again (async cancel, interrupt) or keeps it (timed out too
+   * late), so a key is never leaked to an abandoned request.
+   *
+   * Map operations. get/put/remove/replace/containsKey on a FREE slot (or an absent key) run
+   * entirely inside one shard-lock critical section, which is the same as lock-operate-unlock on
+   * the key lock. On a HELD slot they queue like entry() and operate when granted.
+   * compute/computeIfAbsent/computeIfPresent/merge take the key lock (an Entry) and run the user
+   * function outside the shard lock. Iteration copies one shard at a time (weakly consistent).
+   *
+   * LRU. When the map is an LruLockMap each shard keeps its slots that have a value in an
+   * intrusive doubly linked list, hot end first. Gaining a value, get, and acquiring an entry move
+   * the slot to the hot end (no allocation). When a shard holds more values than its capacity,
+   * eviction walks from the cold end and drops the value (and the slot) of every slot that is
+   * FREE and unpinned until the shard is back within capacity; held, waited-for or pinned slots
+   * are skipped, never waited for. Over-capacity left by skipped slots is corrected when a key of
+   * the shard is released.
+   *
+   * Batch order. A batch first pins every key's slot (creating it if needed), so that slots and
+   * their sequence numbers cannot change while the batch is in progress, then sorts the slots by
+   * the global order (comparator or natural class, then hash, then per-shard sequence number:
+   * equal hashes always share a shard, whose counter numbers slots uniquely), then acquires them
+   * one by one. Any two batches that wait on each other have both pinned the slots they share, so
+   * they saw the same slots and sort them the same way: no cycle can form.
+   *
+   * Equal hashes. A chain holds one slot per distinct hash; further slots with the same hash live
+   * in a CollisionBucket (the shared persistent AVL of dev.atoll.internal) hanging off that chain
+   * slot ("same"), so 100,000 equal-hash Comparable keys cost O(log n) per lookup. Removing the
+   * chain slot promotes a bucket member into the chain.
+   *
+   * Reclamation: unlinked slots and Helds are ordinary garbage. The table of each shard doubles
+   * above 3/4 load and halves below 1/8, so it shrinks after mass removal.
+   */
+
+  static final int WAITING = 0;
+  static final int GRANTED = 1;
+  static final int ABANDONED = 2;
+  static final int CLOSED = 3;
+
+  private static final int MIN_TABLE = 8;
+
+  // simple operations executed under the shard lock
+  private static final int GET = 0;
+  private static final int CONTAINS = 1;
+  private static final int PUT = 2;
+  private static final int PUT_IF_ABSENT = 3;
+  private static final int REMOVE = 4;
+  private static final int REPLACE = 5;
+  private static final int REPLACE_IF = 6;
+  private static final int REMOVE_IF = 7;
+
+  // acquisition modes
+  private static final int BLOCK = 0;
+  private static final int INTERRUPTIBLE = 1;
+  private static final int TIMED = 2;
+
+  private final Shard<K, V>[] shards;
+  private final int shardShift;
+  private final int seed;
+  private final boolean lru;
+  private final Comparator<? super K> comparator;
+  private final BiConsumer<? super K, ? super V> evictionListener;
+  /** The class whose keys batches order naturally; set once (see the notes). */
+  @SuppressWarnings("unused") // accessed through NATURAL_CLASS
+  private volatile Class<?> naturalClass;
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  AbstractLockMap(int shardCount, boolean lru, int capacity, Comparator<? super K> comparator,
+      BiConsumer<? super K, ? super V> evictionListener) {
+    Sizing.checkPowerOfTwo(shardCount, "shards");
+    this.lru = lru;
+    if (lru) {
+      Sizing.checkPositive(capacity, "capacity");
+      shardCount = Math.min(shardCount, Integer.highestOneBit(capacity)); // every shard gets >= 1
+    }
+    this.shards = new Shard[shardCount];
+    for (int i = 0; i < shardCount; i++) {
+      int cap = !lru ? Integer.MAX_VALUE : capacity / shardCount + (i < capacity % shardCount ? 1 : 0);
+      shards[i] = new Shard<>(cap);
+    }
+    this.shardShift = 32 - Integer.numberOfTrailingZeros(shardCount);
+    this.seed = Hashing.newSeed();
+    this.comparator = comparator;
+    this.evictionListener = evictionListener;
+  }
+
+  // ------------------------------------------------------------------ entries
+
+  @Override
+  public dev.atoll.lock.Entry<K, V> entry(K key) {
+    try {
+      return acquire(key, BLOCK, 0L);
+    } catch (InterruptedException e) {
+      throw new AssertionError(e); // BLOCK mode never throws it
+    }
+  }
+
+  @Override
+  public dev.atoll.lock.Entry<K, V> entryInterruptibly(K key) throws InterruptedException {
+    return acquire(key, INTERRUPTIBLE, 0L);
+  }
+
+  @Override
+  public dev.atoll.lock.Entry<K, V> tryEntry(K key) {
+    int h = spread(key);
+    Shard<K, V> s = shardFor(h);
+    synchronized (s) {
+      Slot<K, V> slot = s.find(key, h);
+      if (slot != null && slot.holder != null) {
+        return null;
+      }
+      if (slot == null) {
+        slot = s.create(key, h);
+      }
+      return grantFree(s, slot, Thread.currentThread());
+    }
+  }
+
+  @Override
+  public dev.atoll.lock.Entry<K, V> tryEntry(K key, long timeout, TimeUnit unit) throws InterruptedException {
+    return acquire(key, TIMED, System.nanoTime() + unit.toNanos(timeout));
+  }
+
+  @Override
+  public CompletableFuture<dev.atoll.lock.Entry<K, V>> lockAsync(K key) {
+    int h = spread(key);
+    Shard<K, V> s = shardFor(h);
+    synchronized (s) {
+      Slot<K, V> slot = s.find(key, h);
+      if (slot == null) {
+        slot = s.create(key, h);
+      }
+      return lockSlotAsync(s, slot);
+    }
+  }
+
+  /** Under the shard lock: grants a free slot at once or queues an asynchronous waiter. */
+  private AsyncLock<K, V> lockSlotAsync(Shard<K, V> s, Slot<K, V> slot) {
+    Held<K, V> held = new Held<>(this, slot, null);
+    AsyncLock<K, V> future = new AsyncLock<>(held);
+    held.future = future;
+    if (slot.holder == null) {
+      grant(s, slot, held);
+      future.granted(); // no dependents yet: completing under the lock runs no user code
+    } else {
+      slot.enqueue(held);
+    }
+    return future;
+  }
+
+  private Held<K, V> acquire(K key, int mode, long deadline) throws InterruptedException {
+    int h = spread(key);
+    Shard<K, V> s = shardFor(h);
+    Thread me = Thread.currentThread();
+    Held<K, V> held;
+    synchronized (s) {
+      Slot<K, V> slot = s.find(key, h);
+      if (slot == null) {
+        slot = s.create(key, h);
+      }
+      held = grantOrEnqueue(s, slot, me);
+    }
+    return held.state == GRANTED ? held : await(held, mode, deadline);
+  }
+
+  /** Under the shard lock: grants the free slot to a new Held of {@code me}, or queues it. */
+  private Held<K, V> grantOrEnqueue(Shard<K, V> s, Slot<K, V> slot, Thread me) {
+    Held<K, V> holder = slot.holder;
+    if (holder == null) {
+      return grantFree(s, slot, me);
+    }
+    if (holder.owner == me) {
+      throw new IllegalStateException("self-deadlock: the current thread already holds the lock of key "
+          + slot.key + " (the lock is not reentrant)");
+    }
+    Held<K, V> held = new Held<>(this, slot, me);
+    slot.enqueue(held);
+    return held;
+  }
+
+  private Held<K, V> grantFree(Shard<K, V> s, Slot<K, V> slot, Thread me) {
+    Held<K, V> held = new Held<>(this, slot, me);
+    grant(s, slot, held);
+    return held;
+  }
+
+  /** Under the shard lock: makes {@code held} the holder of {@code slot}. */
+  private void grant(Shard<K, V> s, Slot<K, V> slot, Held<K, V> held) {
+    slot.holder = held;
+    held.state = GRANTED;
+    if (lru && slot.value != null) {
+      s.promote(slot);
+    }
+  }
+
+  /** Parks until {@code held} is granted, or abandons it on timeout or interrupt. */
+  private Held<K, V> await(Held<K, V> held, int mode, long deadline) throws InterruptedException {
+    boolean interrupted = false;
+    try {
+      while (held.state != GRANTED) {
+        if (mode == TIMED) {
+          long remaining = deadline - System.nanoTime();
+          if (remaining <= 0L) {
+            return abandon(held) ? null : held; // granted in the meantime: keep it
+          }
+          LockSupport.parkNanos(this, remaining);
+        } else {
+          LockSupport.park(this);
+        }
+        if (Thread.interrupted()) {
+          if (mode == BLOCK) {
+            interrupted = true;
+          } else {
+            if (!abandon(held)) {
+              release(held); // granted just now: give it back
+            }
+            throw new InterruptedException();
+          }
+        }
+      }
+      return held;
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /** Withdraws a waiting request; false if it had been granted already (the caller owns it). */
+  boolean abandon(Held<K, V> held) {
+    Slot<K, V> slot = held.slot;
+    Shard<K, V> s = shardFor(slot.hash);
+    synchronized (s) {
+      if (held.state != WAITING) {
+        return false;
+      }
+      slot.unlink(held);
+      held.state = ABANDONED;
+      return true;
+    }
+  }
+
+  /** Releases a granted Held: hands the key to the next waiter or drops an unused slot. */
+  void release(Held<K, V> held) {
+    Slot<K, V> slot = held.slot;
+    Shard<K, V> s = shardFor(slot.hash);
+    Held<K, V> next;
+    Object[] evicted = null;
+    synchronized (s) {
+      if (held.state != GRANTED) {
+        throw new IllegalStateException("entry of key " + slot.key + " is already closed");
+      }
+      held.state = CLOSED;
+      next = handOff(s, slot);
+      if (next == null && lru && s.values > s.capacity) {
+        evicted = evict(s);
+      }
+    }
+    if (next != null) {
+      next.wake();
+    }
+    notifyEvicted(evicted);
+  }
+
+  /**
+   * Under the shard lock, after the holder closed: grants the slot to the first waiter (returned,
+   * to be woken after unlocking) or frees it, dropping it from the table when it is unused.
+   */
+  private Held<K, V> handOff(Shard<K, V> s, Slot<K, V> slot) {
+    Held<K, V> next = slot.head;
+    if (next != null) {
+      slot.unlink(next);
+      grant(s, slot, next);
+      return next;
+    }
+    slot.holder = null;
+    if (slot.value == null && slot.pins == 0) {
+      s.remove(slot);
+    }
+    return null;
+  }
+
+  /** Under the shard lock: sets the value of a held or free slot; returns the previous value. */
+  private V store(Shard<K, V> s, Slot<K, V> slot, V value) {
+    V old = slot.value;
+    slot.value = value;
+    if (old == null) {
+      if (value != null) {
+        s.values++;
+        if (lru) {
+          s.linkHot(slot);
+        }
+      }
+    } else if (value == null) {
+      s.values--;
+      if (lru) {
+        s.unlinkLru(slot);
+      }
+    } else if (lru) {
+      s.promote(slot);
+    }
+    return old;
+  }
+
+  /** Entry.set/insert/remove: a write by the holder. */
+  V write(Held<K, V> held, V value, boolean onlyIfAbsent) {
+    Slot<K, V> slot = held.slot;
+    Shard<K, V> s = shardFor(slot.hash);
+    Object[] evicted = null;
+    V old;
+    synchronized (s) {
+      if (onlyIfAbsent && slot.value != null) {
+        return slot.value;
+      }
+      old = store(s, slot, value);
+      if (lru && s.values > s.capacity) {
+        evicted = evict(s);
+      }
+    }
+    notifyEvicted(evicted);
+    return old;
+  }
+
+  /**
+   * Under the shard lock: drops values (and slots) from the cold end until the shard is within
+   * capacity, skipping slots that are held, waited for or pinned. Returns the evicted key/value
+   * pairs when there is a listener (the only allocation of eviction).
+   */
+  private Object[] evict(Shard<K, V> s) {
+    Object[] out = null;
+    int n = 0;
+    for (Slot<K, V> c = s.lruTail; c != null && s.values > s.capacity; ) {
+      Slot<K, V> prev = c.lruPrev;
+      if (c.holder == null && c.pins == 0) {
+        V v = c.value;
+        store(s, c, null);
+        s.remove(c);
+        if (evictionListener != null) {
+          if (out == null) {
+            out = new Object[8];
+          } else if (n == out.length) {
+            out = Arrays.copyOf(out, n * 2);
+          }
+          out[n++] = c.key;
+          out[n++] = v;
+        }
+      }
+      c = prev;
+    }
+    return out;
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private void notifyEvicted(Object[] evicted) {
+    if (evicted == null) {
+      return;
+    }
+    for (int i = 0; i < evicted.length && evicted[i] != null; i += 2) {
+      evictionListener.accept((K) evicted[i], (V) evicted[i + 1]);
+    }
+  }
+
+  // ------------------------------------------------------------------ batches
+
+  @Override
+  public BatchEntry<K, V> batchLock(Collection<? extends K> keys) {
+    try {
+      return batch(keys, BLOCK, 0L);
+    } catch (InterruptedException e) {
+      throw new AssertionError(e); // BLOCK mode never throws it
+    }
+  }
+
+  @Override
+  public BatchEntry<K, V> tryBatchLock(Collection<? extends K> keys, long timeout, TimeUnit unit) throws InterruptedException {
+    return batch(keys, TIMED, System.nanoTime() + unit.toNanos(timeout));
+  }
+
+  @Override
+  public CompletableFuture<BatchEntry<K, V>> batchLockAsync(Collection<? extends K> keys) {
+    BatchAcquisition<K, V> acquisition = new BatchAcquisition<>(this, pinSorted(keys));
+    acquisition.run();
+    return acquisition;
+  }
+
+  private BatchEntry<K, V> batch(Collection<? extends K> keys, int mode, long deadline) throws InterruptedException {
+    List<Slot<K, V>> slots = pinSorted(keys);
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    Held<K, V>[] held = new Held[slots.size()];
+    Thread me = Thread.currentThread();
+    int taken = 0;
+    boolean done = false;
+    try {
+      for (; taken < held.length; taken++) {
+        Slot<K, V> slot = slots.get(taken);
+        Shard<K, V> s = shardFor(slot.hash);
+        Held<K, V> h;
+        synchronized (s) {
+          h = grantOrEnqueue(s, slot, me);
+        }
+        if (h.state != GRANTED) {
+          h = await(h, mode, deadline);
+          if (h == null) {
+            return null; // timed out: the finally block releases what was taken
+          }
+        }
+        held[taken] = h;
+      }
+      done = true;
+      return new Batch<>(held, me);
+    } finally {
+      if (!done) {
+        for (int i = taken - 1; i >= 0; i--) {
+          release(held[i]);
+        }
+      }
+      unpin(slots);
+    }
+  }
+
+  /** Pins every key's slot, then sorts the distinct slots in the global batch order. */
+  List<Slot<K, V>> pinSorted(Collection<? extends K> keys) {
+    Objects.requireNonNull(keys, "keys");
+    ArrayList<Slot<K, V>> slots = new ArrayList<>(keys.size());
+    try {
+      for (K key : keys) {
+        if (comparator == null && naturalClass == null && key instanceof Comparable) {
+          NATURAL_CLASS.compareAndSet(this, (Class<?>) null, key.getClass());
+        }
+        int h = spread(key);
+        Shard<K, V> s = shardFor(h);
+        synchronized (s) {
+          Slot<K, V> slot = s.find(key, h);
+          if (slot == null) {
+            slot = s.create(key, h);
+          }
+          slot.pins++;
+          slots.add(slot);
+        }
+      }
+      slots.sort(this::compareSlots);
+    } catch (RuntimeException | Error e) {
+      unpin(slots);
+      throw e;
+    }
+    // duplicates are adjacent (equal slots compare 0 and nothing else does): keep one pin each
+    int w = 0;
+    for (int i = 0; i < slots.size(); i++) {
+      Slot<K, V> slot = slots.get(i);
+      if (w > 0 && slots.get(w - 1) == slot) {
+        unpinOne(slot);
+      } else {
+        slots.set(w++, slot);
+      }
+    }
+    slots.subList(w, slots.size()).clear();
+    return slots;
+  }
+
+  /** The global batch order on pinned slots (see the implementation notes). */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private int compareSlots(Slot<K, V> a, Slot<K, V> b) {
+    if (a == b) {
+      return 0;
+    }
+    if (comparator != null) {
+      int c = comparator.compare(a.key, b.key);
+      if (c != 0) {
+        return c;
+      }
+    } else {
+      Class<?> natural = naturalClass;
+      boolean na = natural != null && a.key.getClass() == natural;
+      boolean nb = natural != null && b.key.getClass() == natural;
+      if (na != nb) {
+        return na ? -1 : 1;
+      }
+      if (na) {
+        int c = ((Comparable<Object>) a.key).compareTo(b.key);
+        if (c != 0) {
+          return c;
+        }
+      }
+    }
+    int c = Integer.compare(a.hash, b.hash);
+    return c != 0 ? c : Long.compare(a.seq, b.seq); // equal hashes share a shard: seqs differ
+  }
+
+  void unpin(List<Slot<K, V>> slots) {
+    for (Slot<K, V> slot : slots) {
+      unpinOne(slot);
+    }
+  }
+
+  private void unpinOne(Slot<K, V> slot) {
+    Shard<K, V> s = shardFor(slot.hash);
+    synchronized (s) {
+      if (--slot.pins == 0 && slot.holder == null && slot.value == null) {
+        s.remove(slot);
+      }
+    }
+  }
+
+  AsyncLock<K, V> lockPinnedAsync(Slot<K, V> slot) {
+    Shard<K, V> s = shardFor(slot.hash);
+    synchronized (s) {
+      return lockSlotAsync(s, slot);
+    }
+  }
+
+  // ------------------------------------------------------------------ Map operations
+
+  private Object simple(Object key, int op, V value, Object expected) {
+    int h = spread(key);
+    Shard<K, V> s = shardFor(h);
+    Object result;
+    Object[] evicted = null;
+    Held<K, V> held;
+    synchronized (s) {
+      Slot<K, V> slot = s.find(key, h);
+      if (slot == null) {
+        if (op != PUT && op != PUT_IF_ABSENT) {
+          return op == GET || op == REMOVE || op == REPLACE ? null : Boolean.FALSE;
+        }
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        K k = (K) key;
+        slot = s.create(k, h);
+      }
+      if (slot.holder == null) {
+        // free: the whole critical section is lock-operate-unlock of the key lock
+        result = operate(s, slot, op, value, expected);
+        if (slot.value == null && slot.pins == 0) {
+          s.remove(slot);
+        } else if (lru && s.values > s.capacity) {
+          evicted = evict(s);
+        }
+        held = null;
+      } else {
+        held = grantOrEnqueue(s, slot, Thread.currentThread());
+        result = null;
+      }
+    }
+    if (held == null) {
+      notifyEvicted(evicted);
+      return result;
+    }
+    try {
+      await(held, BLOCK, 0L);
+    } catch (InterruptedException e) {
+      throw new AssertionError(e);
+    }
+    Slot<K, V> slot = held.slot;
+    Held<K, V> next;
+    synchronized (s) {
+      result = operate(s, slot, op, value, expected);
+      held.state = CLOSED;
+      next = handOff(s, slot);
+      if (next == null && lru && s.values > s.capacity) {
+        evicted = evict(s);
+      }
+    }
+    if (next != null) {
+      next.wake();
+    }
+    notifyEvicted(evicted);
+    return result;
+  }
+
+  private Object operate(Shard<K, V> s, Slot<K, V> slot, int op, V value, Object expected) {
+    V cur = slot.value;
+    switch (op) {
+      case GET:
+        if (lru && cur != null) {
+          s.promote(slot);
+        }
+        return cur;
+      case CONTAINS:
+        return cur != null;
+      case PUT:
+        return store(s, slot, value);
+      case PUT_IF_ABSENT:
+        return cur != null ? cur : store(s, slot, value);
+      case REMOVE:
+        return cur == null ? null : store(s, slot, null);
+      case REPLACE:
+        return cur == null ? null : store(s, slot, value);
+      case REPLACE_IF:
+        if (cur != null && cur.equals(expected)) {
+          store(s, slot, value);
+          return Boolean.TRUE;
+        }
+        return Boolean.FALSE;
+      case REMOVE_IF:
+        if (cur != null && cur.equals(expected)) {
+          store(s, slot, null);
+          return Boolean.TRUE;
+        }
+        return Boolean.FALSE;
+      default:
+        throw new AssertionError(op);
+    }
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Waits while another caller holds the key's {@link dev.atoll.lock.Entry}; never waits for
+   * other keys. On an {@link LruLockMap} a hit moves the key to the most recently used end.
+   */
+  @Override
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  public V get(Object key) {
+    return (V) simple(key, GET, null, null);
+  }
+
+  @Override
+  public boolean containsKey(Object key) {
+    return (Boolean) simple(key, CONTAINS, null, null);
+  }
+
+  @Override
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  public V put(K key, V value) {
+    Objects.requireNonNull(value, "value");
+    return (V) simple(key, PUT, value, null);
+  }
+
+  @Override
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  public V putIfAbsent(K key, V value) {
+    Objects.requireNonNull(value, "value");
+    return (V) simple(key, PUT_IF_ABSENT, value, null);
+  }
+
+  @Override
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  public V remove(Object key) {
+    return (V) simple(key, REMOVE, null, null);
+  }
+
+  @Override
+  public boolean remove(Object key, Object value) {
+    Objects.requireNonNull(key, "key");
+    if (value == null) {
+      throw new NullPointerException("value");
+    }
+    return (Boolean) simple(key, REMOVE_IF, null, value);
+  }
+
+  @Override
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  public V replace(K key, V value) {
+    Objects.requireNonNull(value, "value");
+    return (V) simple(key, REPLACE, value, null);
+  }
+
+  @Override
+  public boolean replace(K key, V oldValue, V newValue) {
+    Objects.requireNonNull(key, "key");
+    Objects.requireNonNull(oldValue, "oldValue");
+    Objects.requireNonNull(newValue, "newValue");
+    return (Boolean) simple(key, REPLACE_IF, newValue, oldValue);
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>The function runs at most once per call, while the key is locked (not the shard), so every
+   * caller for one key gets the same instance back; it must not lock the same key.
+   */
+  @Override
+  public V computeIfAbsent(K key, Function<? super K, ? extends V> mappingFunction) {
+    Objects.requireNonNull(mappingFunction, "mappingFunction");
+    V v = get(key);
+    if (v != null) {
+      return v;
+    }
+    try (dev.atoll.lock.Entry<K, V> e = entry(key)) {
+      v = e.get();
+      if (v == null) {
+        v = mappingFunction.apply(key);
+        if (v != null) {
+          e.set(v);
+        }
+      }
+      return v;
+    }
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>The function runs once, while the key is locked; it must not lock the same key.
+   */
+  @Override
+  public V computeIfPresent(K key, BiFunction<? super K, ? super V, ? extends V> remappingFunction) {
+    Objects.requireNonNull(remappingFunction, "remappingFunction");
+    Objects.requireNonNull(key, "key");
+    if (!containsKey(key)) {
+      return null;
+    }
+    try (dev.atoll.lock.Entry<K, V> e = entry(key)) {
+      V old = e.get();
+      if (old == null) {
+        return null;
+      }
+      V v = remappingFunction.apply(key, old);
+      if (v == null) {
+        e.remove();
+      } else {
+        e.set(v);
+      }
+      return v;
+    }
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>The function runs once, while the key is locked; it must not lock the same key.
+   */
+  @Override
+  public V compute(K key, BiFunction<? super K, ? super V, ? extends V> remappingFunction) {
+    Objects.requireNonNull(remappingFunction, "remappingFunction");
+    try (dev.atoll.lock.Entry<K, V> e = entry(key)) {
+      V old = e.get();
+      V v = remappingFunction.apply(key, old);
+      if (v == null) {
+        if (old != null) {
+          e.remove();
+        }
+      } else {
+        e.set(v);
+      }
+      return v;
+    }
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>The function runs at most once, while the key is locked; it must not lock the same key.
+   */
+  @Override
+  public V merge(K key, V value, BiFunction<? super V, ? super V, ? extends V> remappingFunction) {
+    Objects.requireNonNull(value, "value");
+    Objects.requireNonNull(remappingFunction, "remappingFunction");
+    try (dev.atoll.lock.Entry<K, V> e = entry(key)) {
+      V old = e.get();
+      V v = old == null ? value : remappingFunction.apply(old, value);
+      if (v == null) {
+        e.remove();
+      } else {
+        e.set(v);
+      }
+      return v;
+    }
+  }
+
+  /** {@inheritDoc} Counts the keys with a value, one shard at a time (exact when quiescent). */
+  @Override
+  public int size() {
+    long n = 0;
+    for (Shard<K, V> s : shards) {
+      synchronized (s) {
+        n += s.values;
+      }
+    }
+    return (int) Math.min(n, Integer.MAX_VALUE);
+  }
+
+  @Override
+  public boolean isEmpty() {
+    return size() == 0;
+  }
+
+  @Override
+  public boolean containsValue(Object value) {
+    Objects.requireNonNull(value, "value");
+    for (Map.Entry<K, V> e : entrySet()) {
+      if (value.equals(e.getValue())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Removes every value, one key at a time (through the key locks; weakly consistent). */
+  @Override
+  public void clear() {
+    for (Shard<K, V> s : shards) {
+      Object[] kv = s.copy();
+      for (int i = 0; i < kv.length; i += 2) {
+        remove(kv[i]);
+      }
+    }
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Iterators are weakly consistent: each shard is copied under its shard lock when the
+   * iterator reaches it; {@code remove} and {@code Map.Entry.setValue} write through to the map.
+   */
+  @Override
+  public Set<Map.Entry<K, V>> entrySet() {
+    return new EntrySet();
+  }
+
+  /** The number of per-key lock records (slots) in the map: keys with a value, holder or waiter. */
+  int lockRecordCount() {
+    int n = 0;
+    for (Shard<K, V> s : shards) {
+      synchronized (s) {
+        n += s.slots;
+      }
+    }
+    return n;
+  }
+
+  /** The number of waiters queued for {@code key} (for tests). */
+  int waiters(Object key) {
+    int h = spread(key);
+    Shard<K, V> s = shardFor(h);
+    synchronized (s) {
+      Slot<K, V> slot = s.find(key, h);
+      int n = 0;
+      for (Held<K, V> w = slot == null ? null : slot.head; w != null; w = w.next) {
+        n++;
+      }
+      return n;
+    }
+  }
+
+  /** The number of shards (after an LRU map reduced it so that every shard has capacity). */
+  int shardCount() {
+    return shards.length;
+  }
+
+  private final class EntrySet extends AbstractSet<Map.Entry<K, V>> {
+    @Override
+    public Iterator<Map.Entry<K, V>> iterator() {
+      return new EntryIterator();
+    }
+
+    @Override
+    public int size() {
+      return AbstractLockMap.this.size();
+    }
+
+    @Override
+    public boolean contains(Object o) {
+      if (!(o instanceof Map.Entry)) {
+        return false;
+      }
+      Map.Entry<?, ?> e = (Map.Entry<?, ?>) o;
+      Object k = e.getKey();
+      Object v = k == null ? null : get(k);
+      return v != null && v.equals(e.getValue());
+    }
+
+    @Override
+    public boolean remove(Object o) {
+      if (!(o instanceof Map.Entry)) {
+        return false;
+      }
+      Map.Entry<?, ?> e = (Map.Entry<?, ?>) o;
+      return e.getKey() != null && e.getValue() != null && AbstractLockMap.this.remove(e.getKey(), e.getValue());
+    }
+
+    @Override
+    public void clear() {
+      AbstractLockMap.this.clear();
+    }
+  }
+
+  private final class EntryIterator implements Iterator<Map.Entry<K, V>> {
+    private int shard;
+    private Object[] kv = new Object[0];
+    private int i;
+    private K lastKey;
+
+    @Override
+    public boolean hasNext() {
+      while (i >= kv.length) {
+        if (shard >= shards.length) {
+          return false;
+        }
+        kv = shards[shard++].copy();
+        i = 0;
+      }
+      return true;
+    }
+
+    @Override
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public Map.Entry<K, V> next() {
+      if (!hasNext()) {
+        throw new NoSuchElementException();
+      }
+      K k = (K) kv[i];
+      V v = (V) kv[i + 1];
+      i += 2;
+      lastKey = k;
+      return new WriteThroughEntry(k, v);
+    }
+
+    @Override
+    public void remove() {
+      if (lastKey == null) {
+        throw new IllegalStateException("next() was not called, or remove() was already called");
+      }
+      AbstractLockMap.this.remove(lastKey);
+      lastKey = null;
+    }
+  }
+
+  private final class WriteThroughEntry extends SimpleEntry<K, V> {
+    private static final long serialVersionUID = 1L;
+
+    WriteThroughEntry(K key, V value) {
+      super(key, value);
+    }
+
+    @Override
+    public V setValue(V value) {
+      Objects.requireNonNull(value, "value");
+      V old = super.setValue(value);
+      put(getKey(), value);
+      return old;
+    }
+  }
+
+  // ------------------------------------------------------------------ machinery
+
+  private int spread(Object key) {
+    return Hashing.spread(key, seed); // NullPointerException for a null key
+  }
+
+  Shard<K, V> shardFor(int hash) {
+    return shards.length == 1 ? shards[0] : shards[hash >>> shardShift];
+  }
+
+  /** A shard: a chained table of slots, its LRU list and its lock. */
+  static final class Shard<K, V> {
+    final int capacity;
+    Slot<K, V>[] table;
+    int slots;
+    int values;
+    long seq;
+    Slot<K, V> lruHead;
+    Slot<K, V> lruTail;
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    Shard(int capacity) {
+      this.capacity = capacity;
+      this.table = new Slot[MIN_TABLE];
+    }
+
+    /** Finds the slot of {@code key}: in the chain, or in the collision bucket of its hash. */
+    Slot<K, V> find(Object key, int hash) {
+      Slot<K, V>[] t = table;
+      for (Slot<K, V> s = t[hash & (t.length - 1)]; s != null; s = s.next) {
+        if (s.hash == hash) {
+          if (s.key == key || s.key.equals(key)) {
+            return s;
+          }
+          return s.same == null ? null : s.same.get(key);
+        }
+      }
+      return null;
+    }
+
+    Slot<K, V> create(K key, int hash) {
+      Slot<K, V> slot = new Slot<>(key, hash, seq++);
+      Slot<K, V>[] t = table;
+      int i = hash & (t.length - 1);
+      Slot<K, V> primary = t[i];
+      while (primary != null && primary.hash != hash) {
+        primary = primary.next;
+      }
+      if (primary != null) {
+        // an equal hash: the chain keeps one slot per hash, the others live in its bucket
+        CollisionBucket<K, Slot<K, V>> b = primary.same == null ? CollisionBucket.empty() : primary.same;
+        primary.same = b.put(key, slot);
+        slots++;
+        return slot;
+      }
+      slot.next = t[i];
+      t[i] = slot;
+      if (++slots > t.length - (t.length >>> 2)) {
+        resize(t.length << 1);
+      }
+      return slot;
+    }
+
+    void remove(Slot<K, V> s) {
+      Slot<K, V>[] t = table;
+      int i = s.hash & (t.length - 1);
+      Slot<K, V> p = null;
+      Slot<K, V> c = t[i];
+      while (c.hash != s.hash) {
+        p = c;
+        c = c.next;
+      }
+      if (c != s) {
+        c.same = c.same.remove(s.key); // s is in the bucket of the primary c
+        if (c.same.isEmpty()) {
+          c.same = null;
+        }
+      } else {
+        Slot<K, V> replacement = s.next;
+        if (s.same != null) {
+          // promote one bucket member to the chain, handing it the rest of the bucket
+          Slot<K, V> heir = s.same.iterator().next().getValue();
+          CollisionBucket<K, Slot<K, V>> rest = s.same.remove(heir.key);
+          heir.same = rest.isEmpty() ? null : rest;
+          heir.next = s.next;
+          replacement = heir;
+          s.same = null;
+        }
+        if (p == null) {
+          t[i] = replacement;
+        } else {
+          p.next = replacement;
+        }
+      }
+      s.next = null;
+      if (--slots < (t.length >>> 3) && t.length > MIN_TABLE) {
+        resize(t.length >>> 1);
+      }
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private void resize(int length) {
+      if (length > Sizing.MAX_TABLE) {
+        return;
+      }
+      Slot<K, V>[] old = table;
+      Slot<K, V>[] t = new Slot[length];
+      for (Slot<K, V> head : old) {
+        for (Slot<K, V> s = head, n; s != null; s = n) {
+          n = s.next;
+          int i = s.hash & (length - 1);
+          s.next = t[i];
+          t[i] = s;
+        }
+      }
+      table = t;
+    }
+
+    void linkHot(Slot<K, V> s) {
+      s.lruPrev = null;
+      s.lruNext = lruHead;
+      if (lruHead != null) {
+        lruHead.lruPrev = s;
+      } else {
+        lruTail = s;
+      }
+      lruHead = s;
+    }
+
+    void unlinkLru(Slot<K, V> s) {
+      Slot<K, V> p = s.lruPrev;
+      Slot<K, V> n = s.lruNext;
+      if (p == null) {
+        lruHead = n;
+      } else {
+        p.lruNext = n;
+      }
+      if (n == null) {
+        lruTail = p;
+      } else {
+        n.lruPrev = p;
+      }
+      s.lruPrev = null;
+      s.lruNext = null;
+    }
+
+    void promote(Slot<K, V> s) {
+      if (lruHead != s) {
+        unlinkLru(s);
+        linkHot(s);
+      }
+    }
+
+    /** Copies the key/value pairs of the slots that have a value. */
+    Object[] copy() {
+      synchronized (this) {
+        Object[] out = new Object[values * 2];
+        int n = 0;
+        for (Slot<K, V> head : table) {
+          for (Slot<K, V> s = head; s != null; s = s.next) {
+            if (s.value != null) {
+              out[n++] = s.key;
+              out[n++] = s.value;
+            }
+            if (s.same != null) {
+              for (Map.Entry<K, Slot<K, V>> e : s.same) {
+                Slot<K, V> m = e.getValue();
+                if (m.value != null) {
+                  out[n++] = m.key;
+                  out[n++] = m.value;
+                }
+              }
+            }
+          }
+        }
+        return out;
+      }
+    }
+  }
+
+  /** The per-key record: the key's lock, its value and its waiters (see the notes). */
+  static final class Slot<K, V> {
+    final K key;
+    final int hash;
+    final long seq;
+    V value;
+    Held<K, V> holder;
+    Held<K, V> head;
+    Held<K, V> tail;
+    int pins;
+    Slot<K, V> next;
+    /** On the chain's slot of a hash: the other slots with that hash (null when none). */
+    CollisionBucket<K, Slot<K, V>> same;
+    Slot<K, V> lruPrev;
+    Slot<K, V> lruNext;
+
+    Slot(K key, int hash, long seq) {
+      this.key = key;
+      this.hash = hash;
+      this.seq = seq;
+    }
+
+    void enqueue(Held<K, V> h) {
+      h.prev = tail;
+      if (tail == null) {
+        head = h;
+      } else {
+        tail.next = h;
+      }
+      tail = h;
+    }
+
+    void unlink(Held<K, V> h) {
+      Held<K, V> p = h.prev;
+      Held<K, V> n = h.next;
+      if (p == null) {
+        head = n;
+      } else {
+        p.next = n;
+      }
+      if (n == null) {
+        tail = p;
+      } else {
+        n.prev = p;
+      }
+      h.prev = null;
+      h.next = null;
+    }
+  }
+
+  /** An Entry handed to a holder, and before that its node in the waiter queue. */
+  static final class Held<K, V> implements dev.atoll.lock.Entry<K, V> {
+    final AbstractLockMap<K, V> map;
+    final Slot<K, V> slot;
+    /** The owning (and waiting) thread; null for an asynchronous request. */
+    final Thread owner;
+    AsyncLock<K, V> future;
+    Held<K, V> prev;
+    Held<K, V> next;
+    volatile int state;
+    boolean inBatch;
+
+    Held(AbstractLockMap<K, V> map, Slot<K, V> slot, Thread owner) {
+      this.map = map;
+      this.slot = slot;
+      this.owner = owner;
+    }
+
+    /** After unlocking the shard: tells the new holder it has the key. */
+    void wake() {
+      if (future != null) {
+        future.granted();
+      } else {
+        LockSupport.unpark(owner);
+      }
+    }
+
+    private void check() {
+      if (state != GRANTED) {
+        throw new IllegalStateException("entry of key " + slot.key + " is closed");
+      }
+      if (owner != null && owner != Thread.currentThread()) {
+        throw new IllegalStateException("entry of key " + slot.key + " belongs to thread " + owner.getName());
+      }
+    }
+
+    @Override
+    public K key() {
+      return slot.key;
+    }
+
+    @Override
+    public V get() {
+      check();
+      return slot.value;
+    }
+
+    @Override
+    public boolean isPresent() {
+      check();
+      return slot.value != null;
+    }
+
+    @Override
+    public V set(V value) {
+      Objects.requireNonNull(value, "value");
+      check();
+      return map.write(this, value, false);
+    }
+
+    @Override
+    public boolean insert(V value) {
+      Objects.requireNonNull(value, "value");
+      check();
+      return slot.value == null && map.write(this, value, true) == null;
+    }
+
+    @Override
+    public V remove() {
+      check();
+      return slot.value == null ? null : map.write(this, null, false);
+    }
+
+    @Override
+    public void close() {
+      check();
+      if (inBatch) {
+        throw new IllegalStateException("entry of key " + slot.key + " belongs to a batch: close the batch");
+      }
+      map.release(this);
+    }
+
+    void closeInBatch() {
+      map.release(this);
+    }
+
+    @Override
+    public String toString() {
+      return "Entry[" + slot.key + (state == GRANTED ? "" : ", closed") + "]";
+    }
+  }
+
+  /** The future of an asynchronous lock request; cancel withdraws it (see lockAsync). */
+  static final class AsyncLock<K, V> extends CompletableFuture<dev.atoll.lock.Entry<K, V>> {
+    final Held<K, V> held;
+
+    AsyncLock(Held<K, V> held) {
+      this.held = held;
+    }
+
+    void granted() {
+      super.complete(held); // false if cancelled meanwhile: the canceller releases the key
+    }
+
+    @Override
+    public boolean cancel(boolean mayInterruptIfRunning) {
+      if (!super.cancel(mayInterruptIfRunning)) {
+        return false;
+      }
+      withdraw();
+      return true;
+    }
+
+    @Override
+    public boolean completeExceptionally(Throwable ex) {
+      if (!super.completeExceptionally(ex)) {
+        return false;
+      }
+      withdraw();
+      return true;
+    }
+
+    private void withdraw() {
+      if (!held.map.abandon(held)) {
+        held.map.release(held); // the grant raced with the cancellation: give the key back
+      }
+    }
+
+    /** Not supported: the future completes only by a grant. */
+    @Override
+    public boolean complete(dev.atoll.lock.Entry<K, V> value) {
+      throw new UnsupportedOperationException("a lock future completes only when the key is granted");
+    }
+
+    /** Not supported. */
+    @Override
+    public void obtrudeValue(dev.atoll.lock.Entry<K, V> value) {
+      throw new UnsupportedOperationException();
+    }
+
+    /** Not supported. */
+    @Override
+    public void obtrudeException(Throwable ex) {
+      throw new UnsupportedOperationException();
+    }
+  }
+
+  /** The future of an asynchronous batch: acquires the pinned, sorted slots one by one. */
+  static final class BatchAcquisition<K, V> extends CompletableFuture<BatchEntry<K, V>> {
+    private final AbstractLockMap<K, V> map;
+    private final List<Slot<K, V>> slots;
+    private final Held<K, V>[] held;
+    private int taken;
+    private AsyncLock<K, V> pending;
+    private boolean abandoned;
+    private boolean finished;
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    BatchAcquisition(AbstractLockMap<K, V> map, List<Slot<K, V>> slots) {
+      this.map = map;
+      this.slots = slots;
+      this.held = new Held[slots.size()];
+    }
+
+    /** Takes keys until one must be waited for (then resumes from its callback) or all are held. */
+    void run() {
+      while (true) {
+        AsyncLock<K, V> f;
+        synchronized (this) {
+          if (abandoned) {
+            return;
+          }
+          if (taken == held.length) {
+            finished = true;
+            break;
+          }
+          f = map.lockPinnedAsync(slots.get(taken));
+          pending = f;
+        }
+        if (!f.isDone()) {
+          f.whenComplete((e, ex) -> {
+            if (stepDone(f, ex)) {
+              run();
+            }
+          });
+          return;
+        }
+        if (!stepDone(f, f.isCompletedExceptionally() ? new CancellationException() : null)) {
+          return;
+        }
+      }
+      map.unpin(slots);
+      for (Held<K, V> h : held) {
+        h.inBatch = true;
+      }
+      super.complete(new Batch<>(held, null));
+    }
+
+    /** Records a granted step; false if the batch was abandoned (the step is then released). */
+    private boolean stepDone(AsyncLock<K, V> f, Throwable ex) {
+      if (ex != null) {
+        return false; // only a withdrawal fails a step; the withdrawer cleans up
+      }
+      synchronized (this) {
+        if (!abandoned) {
+          held[taken++] = f.held;
+          pending = null;
+          return true;
+        }
+      }
+      map.release(f.held);
+      return false;
+    }
+
+    @Override
+    public boolean cancel(boolean mayInterruptIfRunning) {
+      return withdraw(null, mayInterruptIfRunning);
+    }
+
+    @Override
+    public boolean completeExceptionally(Throwable ex) {
+      return withdraw(Objects.requireNonNull(ex), false);
+    }
+
+    private boolean withdraw(Throwable ex, boolean mayInterrupt) {
+      AsyncLock<K, V> p;
+      int n;
+      synchronized (this) {
+        if (finished || abandoned) {
+          return false;
+        }
+        abandoned = true;
+        p = pending;
+        n = taken;
+      }
+      if (ex == null) {
+        super.cancel(mayInterrupt);
+      } else {
+        super.completeExceptionally(ex);
+      }
+      if (p != null) {
+        p.cancel(false); // releases it if it was granted meanwhile
+      }
+      for (int i = n - 1; i >= 0; i--) {
+        map.release(held[i]);
+      }
+      map.unpin(slots);
+      return true;
+    }
+
+    /** Not supported: the future completes only when every key is held. */
+    @Override
+    public boolean complete(BatchEntry<K, V> value) {
+      throw new UnsupportedOperationException("a batch future completes only when every key is held");
+    }
+
+    /** Not supported. */
+    @Override
+    public void obtrudeValue(BatchEntry<K, V> value) {
+      throw new UnsupportedOperationException();
+    }
+
+    /** Not supported. */
+    @Override
+    public void obtrudeException(Throwable ex) {
+      throw new UnsupportedOperationException();
+    }
+  }
+
+  /** A held batch. */
+  static final class Batch<K, V> implements BatchEntry<K, V> {
+    private final Held<K, V>[] held;
+    private final Thread owner;
+    private boolean closed;
+    private Map<K, dev.atoll.lock.Entry<K, V>> byKey;
+
+    Batch(Held<K, V>[] held, Thread owner) {
+      this.held = held;
+      this.owner = owner;
+      for (Held<K, V> h : held) {
+        h.inBatch = true;
+      }
+    }
+
+    private void check() {
+      if (closed) {
+        throw new IllegalStateException("batch is closed");
+      }
+      if (owner != null && owner != Thread.currentThread()) {
+        throw new IllegalStateException("batch belongs to thread " + owner.getName());
+      }
+    }
+
+    @Override
+    public dev.atoll.lock.Entry<K, V> entry(K key) {
+      check();
+      if (byKey == null) {
+        Map<K, dev.atoll.lock.Entry<K, V>> m = new HashMap<>();
+        for (Held<K, V> h : held) {
+          m.put(h.slot.key, h);
+        }
+        byKey = m;
+      }
+      dev.atoll.lock.Entry<K, V> e = byKey.get(key);
+      if (e == null) {
+        throw new IllegalArgumentException("key " + key + " is not part of this batch");
+      }
+      return e;
+    }
+
+    @Override
+    public Set<K> keys() {
+      check();
+      Set<K> keys = new LinkedHashSet<>();
+      for (Held<K, V> h : held) {
+        keys.add(h.slot.key);
+      }
+      return Collections.unmodifiableSet(keys);
+    }
+
+    @Override
+    public Collection<dev.atoll.lock.Entry<K, V>> entries() {
+      check();
+      return Collections.unmodifiableList(Arrays.asList(held));
+    }
+
+    @Override
+    public void close() {
+      check();
+      closed = true;
+      for (int i = held.length - 1; i >= 0; i--) {
+        held[i].closeInBatch();
+      }
+    }
+  }
+
+  private static final VarHandle NATURAL_CLASS;
+
+  static {
+    try {
+      NATURAL_CLASS = MethodHandles.lookup().findVarHandle(AbstractLockMap.class, "naturalClass", Class.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+}
