@@ -110,11 +110,18 @@ public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements Concur
    * decision time. Taking a snapshot changes the root's generation, so no write can ever commit
    * on an INode that a snapshot shares: shared INodes are frozen, and the map and the snapshot
    * each copy ("renew") INodes into their own generation before writing below them. Writers
-   * renew on the way down (renewed(): a CNode copy whose INode children of older generations
-   * are new INodes of the current generation with the same main nodes; children already of the
-   * current generation are kept, since writes may be committing on them); readers never renew.
-   * A CNode may hold INodes of several generations (unlike Scala's TrieMap, CNodes carry no
-   * generation of their own), so renewal is per child.
+   * renew lazily on the way down, one child at a time (renewedAt()): a writer that is about to
+   * descend from INode `in` (of the current generation) into a child INode of an older
+   * generation GCASes in's CNode to a copy in which only that child is replaced by a new INode
+   * of the current generation with the same committed main node, then descends into the copy.
+   * Other children, of whatever generation, are kept as they are: children already of the
+   * current generation must be, since writes may be committing on them; stale siblings are
+   * renewed by the writer that first descends into them. So the first write after a snapshot
+   * costs one CNode copy per level and reads one child main node per level, whatever the size
+   * of the map. Readers never renew. A CNode may therefore hold INodes of several generations
+   * (unlike Scala's TrieMap, CNodes carry no generation of their own), and a write that does
+   * not descend (adding a leaf, splitting one, merging a tomb) keeps the generations of the
+   * other children; only the INode that is about to be written must have the root's generation.
    *
    * RDCSS on the root (rdcssRoot()): a snapshot or clear() replaces the root INode only if the
    * root INode's main node is still the one it read: it installs a RootDescriptor(old root,
@@ -805,8 +812,8 @@ public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements Concur
           if (child.gen == startGen) {
             return insert(child, key, h, value, condition, expected, lev + BITS, in, startGen);
           }
-          if (gcas(in, cn, renewed(cn, startGen))) {
-            continue; // same INode, now with children of our generation
+          if (gcas(in, cn, renewedAt(cn, pos, child, startGen))) {
+            continue; // same INode, now with this child of our generation
           }
           return RESTART;
         }
@@ -868,7 +875,7 @@ public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements Concur
         if (sub instanceof INode) {
           INode child = (INode) sub;
           if (child.gen != startGen) {
-            if (gcas(in, cn, renewed(cn, startGen))) {
+            if (gcas(in, cn, renewedAt(cn, pos, child, startGen))) {
               continue;
             }
             return RESTART;
@@ -976,22 +983,18 @@ public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements Concur
   }
 
   /**
-   * A copy of {@code cn} in which every INode child of another generation is replaced by a new
-   * INode of generation {@code gen} with the same main node. Children already of generation
-   * {@code gen} are kept as they are: they are live (writers may be committing on them right now),
-   * and copying one would lose such a write. A CNode can hold INodes of several generations,
-   * because writes that do not descend (adding a leaf, splitting one) build a new CNode from a
-   * shared one without renewing it. Copying a stale INode is safe: no root has its generation any
-   * more, so nothing can commit on it.
+   * A copy of {@code cn} in which the INode child {@code child} at array index {@code pos}, of
+   * another generation, is replaced by a new INode of generation {@code gen} with the same
+   * (committed) main node; the other children are kept as they are. Renewal is lazy, one child
+   * per descent: a write after a snapshot copies only the CNodes on its own path, and reads only
+   * the one child it descends into (renewing every stale child at once would read 32 cold main
+   * nodes per level on a large trie). Children already of generation {@code gen} must never be
+   * copied, since they are live (writers may be committing on them right now) and a copy would
+   * lose such a write. Copying a stale INode is safe: no root has its generation any more, so
+   * nothing can commit on it (gcasRead aborts any proposal still pending on it).
    */
-  private CNode renewed(CNode cn, Gen gen) {
-    Object[] a = cn.array.clone();
-    for (int i = 0; i < a.length; i++) {
-      if (a[i] instanceof INode && ((INode) a[i]).gen != gen) {
-        a[i] = new INode(gcasRead((INode) a[i]), gen);
-      }
-    }
-    return new CNode(cn.bitmap, a);
+  private CNode renewedAt(CNode cn, int pos, INode child, Gen gen) {
+    return cn.updatedAt(pos, new INode(gcasRead(child), gen));
   }
 
   /** The subtrie at level {@code lev} holding two leaves with different keys. */
