@@ -46,7 +46,7 @@ import java.util.function.ToIntFunction;
  *
  * <p><b>Costs.</b> {@code get}, {@code put}, {@code remove} and the other single-key operations
  * take O(log<sub>32</sub> n) steps; {@code get} allocates nothing. Taking a snapshot is O(1), but it
- * makes the next writes on each path copy that path's branch nodes (at most 32 references per
+ * makes the next writes on each path copy that path's branch nodes (at most 64 references per
  * level), once per snapshot. {@link #size()} counts the entries of a snapshot and is therefore
  * O(n) (a read-only snapshot caches its size after the first call); {@link #isEmpty()} is O(1)
  * in the usual case.
@@ -77,18 +77,23 @@ public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements Concur
    * Data layout. The map is a trie over the 32-bit hash, 5 bits per level (level = bit offset
    * 0, 5, ..., 30; the last level uses the top 2 bits):
    *
-   *   root ──► INode ──main──► CNode { bitmap, array[] }   array elements: SNode or INode
+   *   root ──► INode ──main──► CNode { bitmap, array[] }   array: slot pairs [key, value]
+   *                                                        or [SUBTRIE (null), INode]
    *                     or ──► TNode { one entry }         (a "tomb": an INode about to be removed)
-   *                     or ──► LNode { hash, bucket }      (keys whose full 32-bit hashes are equal)
+   *                     or ──► LNode { bucket }            (keys whose full 32-bit hashes are equal)
    *
    * - INode (indirection node): the only mutable node. Its `main` pointer is changed with GCAS;
    *   its `gen` is the generation (snapshot epoch) the INode belongs to.
    * - CNode (branch): immutable; `bitmap` has bit i set when the child for 5-bit index i exists,
-   *   and that child is at array[bitCount(bitmap & ((1 << i) - 1))].
-   * - SNode (leaf): immutable key, value, hash. Stored directly in CNode arrays.
+   *   and that child ("position" pos = bitCount(bitmap & ((1 << i) - 1))) takes the two array
+   *   slots 2*pos and 2*pos+1: an entry (a leaf) is stored flat as its key and value, a subtrie
+   *   as the marker SUBTRIE (null: keys are never null) and its INode. There are no leaf objects
+   *   and no stored hashes (8 bytes per entry in the array instead of a 24-byte leaf and its
+   *   reference): lookups compare the key in the slot with equals directly, and a split that
+   *   moves a leaf one level down recomputes its key's hash with the map's hash function.
    * - TNode (tomb): immutable; the main node of an INode whose CNode contracted to a single entry
    *   (not at the root). A tombed INode is final: writers that meet it first "clean" the parent
-   *   (replace the INode by an SNode of its entry) and restart. Readers treat the tomb's entry as
+   *   (replace the INode's slot pair by the tomb's key and value) and restart. Readers treat the tomb's entry as
    *   present, which it is.
    * - LNode (collision list): immutable; only below level 30, where all 32 hash bits are used up.
    *   It holds a persistent CollisionBucket (AVL for Comparable keys), at least two entries; a
@@ -133,7 +138,7 @@ public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements Concur
    * Invariants: the root INode's main is always a CNode (never a tomb: contraction is skipped at
    * level 0). Every INode reachable from a map's root, traversed by a writer, has the root's
    * generation or is renewed before it is written. Below the root a CNode normally has >= 2
-   * entries or one INode child; a CNode left with a single SNode by a removal or cleanup is
+   * entries or one INode child; a CNode left with a single leaf by a removal or cleanup is
    * contracted into a TNode, which the next writer on that path (or the remover itself, on its
    * way back up) merges into the parent. So removals shrink the trie back (mass removal ends
    * with a small root CNode; see slotCount()).
@@ -187,6 +192,13 @@ public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements Concur
 
   private static final Object[] NO_CHILDREN = new Object[0];
 
+  /**
+   * The key slot of a CNode slot pair whose value slot holds a subtrie (an INode) instead of an
+   * entry. Keys are never null, so null marks the subtrie (a null check is the cheapest test on
+   * the lookup path).
+   */
+  private static final Object SUBTRIE = null;
+
   /** An {@link INode} (the normal case) or a {@link RootDescriptor} being decided. */
   private volatile Object root;
   /** The application's hash function, or null for the default seeded spread of hashCode. */
@@ -209,7 +221,8 @@ public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements Concur
    * Creates an empty map that hashes keys with {@code hasher}, which must be consistent with the
    * keys' {@code equals} (equal keys, equal hashes). The function is applied to keys passed to
    * any operation, including {@code get} and {@code containsKey} (so a key of the wrong type may
-   * cause a {@link ClassCastException} there), and its result is used as is.
+   * cause a {@link ClassCastException} there), and again to a stored key when the trie moves it
+   * one level down (hashes are not stored); its result is used as is.
    *
    * @param hasher the hash function
    * @throws NullPointerException if {@code hasher} is null
@@ -749,6 +762,9 @@ public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements Concur
   /**
    * Read-only lookup: walks down without renewing or cleaning anything; a tomb's entry counts as
    * present. Only a pending GCAS proposal on a visited INode makes it help (gcasComplete).
+   * Allocation-free; per level it loads the INode's main node, the CNode's array and one slot
+   * pair. A leaf's key is compared with {@code equals} directly (no stored hash: the key sits in
+   * the slot its hash bits select, so an unequal key there is a rare case).
    */
   private Object lookup(INode in, Object key, int h) {
     int lev = 0;
@@ -761,16 +777,17 @@ public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements Concur
         if ((bmp & flag) == 0) {
           return null;
         }
-        Object sub = cn.array[Integer.bitCount(bmp & (flag - 1))];
-        if (sub instanceof SNode) {
-          SNode sn = (SNode) sub;
-          return sn.hash == h && same(key, sn.key) ? sn.value : null;
+        Object[] a = cn.array;
+        int i = Integer.bitCount(bmp & (flag - 1)) << 1;
+        Object k = a[i];
+        if (k != SUBTRIE) {
+          return same(key, k) ? a[i + 1] : null;
         }
-        in = (INode) sub;
+        in = (INode) a[i + 1];
         lev += BITS;
       } else if (m instanceof TNode) {
         TNode tn = (TNode) m;
-        return tn.hash == h && same(key, tn.key) ? tn.value : null;
+        return same(key, tn.key) ? tn.value : null;
       } else {
         return ((LNode) m).bucket.get(key);
       }
@@ -804,11 +821,12 @@ public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements Concur
           if (!holds(condition, expected, null)) {
             return null;
           }
-          return gcas(in, cn, cn.insertedAt(pos, flag, new SNode(key, value, h))) ? null : RESTART;
+          return gcas(in, cn, cn.insertedAt(pos, flag, key, value)) ? null : RESTART;
         }
-        Object sub = cn.array[pos];
-        if (sub instanceof INode) {
-          INode child = (INode) sub;
+        Object k = cn.array[2 * pos];
+        Object v = cn.array[2 * pos + 1];
+        if (k == SUBTRIE) {
+          INode child = (INode) v;
           if (child.gen == startGen) {
             return insert(child, key, h, value, condition, expected, lev + BITS, in, startGen);
           }
@@ -817,19 +835,19 @@ public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements Concur
           }
           return RESTART;
         }
-        SNode sn = (SNode) sub;
-        if (sn.hash == h && same(key, sn.key)) {
-          Object old = sn.value;
-          if (!holds(condition, expected, old)) {
-            return old;
+        if (same(key, k)) {
+          if (!holds(condition, expected, v)) {
+            return v;
           }
-          return gcas(in, cn, cn.updatedAt(pos, new SNode(sn.key, value, h))) ? old : RESTART;
+          return gcas(in, cn, cn.updatedAt(pos, k, value)) ? v : RESTART;
         }
         if (!holds(condition, expected, null)) {
           return null;
         }
-        INode split = new INode(dual(sn, new SNode(key, value, h), lev + BITS, startGen), startGen);
-        return gcas(in, cn, cn.updatedAt(pos, split)) ? null : RESTART;
+        // Another key holds this slot: both move one level down (the other key's hash is
+        // recomputed, since leaves do not store hashes).
+        INode split = new INode(dual(k, v, hash(k), key, value, h, lev + BITS, startGen), startGen);
+        return gcas(in, cn, cn.updatedAt(pos, SUBTRIE, split)) ? null : RESTART;
       }
       if (m instanceof TNode) {
         clean(parent, lev - BITS);
@@ -840,7 +858,7 @@ public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements Concur
       if (!holds(condition, expected, old)) {
         return old;
       }
-      return gcas(in, ln, new LNode(ln.hash, ln.bucket.put(key, value))) ? old : RESTART;
+      return gcas(in, ln, new LNode(ln.bucket.put(key, value))) ? old : RESTART;
     }
   }
 
@@ -871,9 +889,10 @@ public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements Concur
           return null;
         }
         int pos = Integer.bitCount(bmp & (flag - 1));
-        Object sub = cn.array[pos];
-        if (sub instanceof INode) {
-          INode child = (INode) sub;
+        Object k = cn.array[2 * pos];
+        Object v = cn.array[2 * pos + 1];
+        if (k == SUBTRIE) {
+          INode child = (INode) v;
           if (child.gen != startGen) {
             if (gcas(in, cn, renewedAt(cn, pos, child, startGen))) {
               continue;
@@ -882,18 +901,16 @@ public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements Concur
           }
           res = delete(child, key, h, condition, expected, lev + BITS, in, startGen);
         } else {
-          SNode sn = (SNode) sub;
-          if (sn.hash != h || !same(key, sn.key)) {
+          if (!same(key, k)) {
             return null;
           }
-          Object old = sn.value;
-          if (!holds(condition, expected, old)) {
-            return old;
+          if (!holds(condition, expected, v)) {
+            return v;
           }
           if (!gcas(in, cn, contracted(cn.removedAt(pos, flag), lev))) {
             return RESTART;
           }
-          res = old;
+          res = v;
         }
       } else if (m instanceof TNode) {
         clean(parent, lev - BITS);
@@ -905,7 +922,7 @@ public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements Concur
           return old;
         }
         CollisionBucket<Object, Object> rest = ln.bucket.remove(key);
-        MainNode next = rest.size() == 1 ? tombOf(rest, ln.hash) : new LNode(ln.hash, rest);
+        MainNode next = rest.size() == 1 ? tombOf(rest) : new LNode(rest);
         if (!gcas(in, ln, next)) {
           return RESTART;
         }
@@ -935,10 +952,10 @@ public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements Concur
         return;
       }
       int pos = Integer.bitCount(cn.bitmap & (flag - 1));
-      if (cn.array[pos] != in) {
+      if (cn.array[2 * pos] != SUBTRIE || cn.array[2 * pos + 1] != in) {
         return; // someone else cleaned it already
       }
-      CNode merged = cn.updatedAt(pos, new SNode(tomb.key, tomb.value, tomb.hash));
+      CNode merged = cn.updatedAt(pos, tomb.key, tomb.value);
       if (gcas(parent, cn, contracted(merged, lev - BITS)) || readRoot(false).gen != startGen) {
         return;
       }
@@ -951,12 +968,13 @@ public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements Concur
     if (m instanceof CNode) {
       CNode cn = (CNode) m;
       Object[] a = cn.array.clone();
-      for (int i = 0; i < a.length; i++) {
-        if (a[i] instanceof INode) {
-          MainNode cm = gcasRead((INode) a[i]);
+      for (int i = 0; i < a.length; i += 2) {
+        if (a[i] == SUBTRIE) {
+          MainNode cm = gcasRead((INode) a[i + 1]);
           if (cm instanceof TNode) {
             TNode tn = (TNode) cm;
-            a[i] = new SNode(tn.key, tn.value, tn.hash);
+            a[i] = tn.key;
+            a[i + 1] = tn.value;
           }
         }
       }
@@ -964,26 +982,26 @@ public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements Concur
     }
   }
 
-  /** Below the root, a CNode holding one SNode becomes a tomb of that entry. */
+  /** Below the root, a CNode holding one leaf becomes a tomb of that entry. */
   private static MainNode contracted(CNode cn, int lev) {
-    if (lev > 0 && cn.array.length == 1 && cn.array[0] instanceof SNode) {
-      SNode sn = (SNode) cn.array[0];
-      return new TNode(sn.key, sn.value, sn.hash);
+    Object[] a = cn.array;
+    if (lev > 0 && a.length == 2 && a[0] != SUBTRIE) {
+      return new TNode(a[0], a[1]);
     }
     return cn;
   }
 
-  private static TNode tombOf(CollisionBucket<Object, Object> single, int h) {
+  private static TNode tombOf(CollisionBucket<Object, Object> single) {
     Object[] kv = new Object[2];
     single.forEach((k, v) -> {
       kv[0] = k;
       kv[1] = v;
     });
-    return new TNode(kv[0], kv[1], h);
+    return new TNode(kv[0], kv[1]);
   }
 
   /**
-   * A copy of {@code cn} in which the INode child {@code child} at array index {@code pos}, of
+   * A copy of {@code cn} in which the INode child {@code child} at position {@code pos}, of
    * another generation, is replaced by a new INode of generation {@code gen} with the same
    * (committed) main node; the other children are kept as they are. Renewal is lazy, one child
    * per descent: a write after a snapshot copies only the CNodes on its own path, and reads only
@@ -994,20 +1012,20 @@ public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements Concur
    * nothing can commit on it (gcasRead aborts any proposal still pending on it).
    */
   private CNode renewedAt(CNode cn, int pos, INode child, Gen gen) {
-    return cn.updatedAt(pos, new INode(gcasRead(child), gen));
+    return cn.updatedAt(pos, SUBTRIE, new INode(gcasRead(child), gen));
   }
 
-  /** The subtrie at level {@code lev} holding two leaves with different keys. */
-  private static MainNode dual(SNode x, SNode y, int lev, Gen gen) {
+  /** The subtrie at level {@code lev} holding two entries with different keys (hashes hx, hy). */
+  private static MainNode dual(Object kx, Object vx, int hx, Object ky, Object vy, int hy, int lev, Gen gen) {
     if (lev > LAST_LEVEL) {
-      return new LNode(x.hash, CollisionBucket.empty().put(x.key, x.value).put(y.key, y.value));
+      return new LNode(CollisionBucket.empty().put(kx, vx).put(ky, vy));
     }
-    int xi = (x.hash >>> lev) & MASK;
-    int yi = (y.hash >>> lev) & MASK;
+    int xi = (hx >>> lev) & MASK;
+    int yi = (hy >>> lev) & MASK;
     if (xi != yi) {
-      return new CNode((1 << xi) | (1 << yi), xi < yi ? new Object[] {x, y} : new Object[] {y, x});
+      return new CNode((1 << xi) | (1 << yi), xi < yi ? new Object[] {kx, vx, ky, vy} : new Object[] {ky, vy, kx, vx});
     }
-    return new CNode(1 << xi, new Object[] {new INode(dual(x, y, lev + BITS, gen), gen)});
+    return new CNode(1 << xi, new Object[] {SUBTRIE, new INode(dual(kx, vx, hx, ky, vy, hy, lev + BITS, gen), gen)});
   }
 
   private void checkWritable() {
@@ -1102,9 +1120,10 @@ public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements Concur
 
   private long count(MainNode m) {
     if (m instanceof CNode) {
+      Object[] a = ((CNode) m).array;
       long n = 0;
-      for (Object sub : ((CNode) m).array) {
-        n += sub instanceof SNode ? 1 : count(gcasRead((INode) sub));
+      for (int i = 0; i < a.length; i += 2) {
+        n += a[i] != SUBTRIE ? 1 : count(gcasRead((INode) a[i + 1]));
       }
       return n;
     }
@@ -1113,8 +1132,9 @@ public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements Concur
 
   private boolean hasEntry(MainNode m) {
     if (m instanceof CNode) {
-      for (Object sub : ((CNode) m).array) {
-        if (sub instanceof SNode || hasEntry(gcasRead((INode) sub))) {
+      Object[] a = ((CNode) m).array;
+      for (int i = 0; i < a.length; i += 2) {
+        if (a[i] != SUBTRIE || hasEntry(gcasRead((INode) a[i + 1]))) {
           return true;
         }
       }
@@ -1125,11 +1145,11 @@ public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements Concur
 
   private long slots(MainNode m) {
     if (m instanceof CNode) {
-      CNode cn = (CNode) m;
-      long n = cn.array.length;
-      for (Object sub : cn.array) {
-        if (sub instanceof INode) {
-          n += slots(gcasRead((INode) sub));
+      Object[] a = ((CNode) m).array;
+      long n = a.length / 2;
+      for (int i = 0; i < a.length; i += 2) {
+        if (a[i] == SUBTRIE) {
+          n += slots(gcasRead((INode) a[i + 1]));
         }
       }
       return n;
@@ -1141,10 +1161,11 @@ public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements Concur
     if (!(m instanceof CNode)) {
       return 0;
     }
+    Object[] a = ((CNode) m).array;
     int d = 0;
-    for (Object sub : ((CNode) m).array) {
-      if (sub instanceof INode) {
-        d = Math.max(d, depthOf(gcasRead((INode) sub)));
+    for (int i = 0; i < a.length; i += 2) {
+      if (a[i] == SUBTRIE) {
+        d = Math.max(d, depthOf(gcasRead((INode) a[i + 1])));
       }
     }
     return d + 1;
@@ -1215,15 +1236,13 @@ public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements Concur
           arrays[depth--] = null;
           continue;
         }
-        next[depth] = i + 1;
-        Object sub = a[i];
-        if (sub instanceof SNode) {
-          SNode sn = (SNode) sub;
-          key = sn.key;
-          value = sn.value;
+        next[depth] = i + 2;
+        if (a[i] != SUBTRIE) {
+          key = a[i];
+          value = a[i + 1];
           return;
         }
-        enter(snap.gcasRead((INode) sub));
+        enter(snap.gcasRead((INode) a[i + 1]));
       }
     }
   }
@@ -1462,9 +1481,13 @@ public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements Concur
     MainNode prev;
   }
 
-  /** Branch node: bitmap-compressed children (SNode or INode). Immutable but for {@code prev}. */
+  /**
+   * Branch node: bitmap-compressed children, two array slots per child: {@code key, value} for
+   * an entry (a leaf), {@code SUBTRIE, INode} for a subtrie. Immutable but for {@code prev}.
+   */
   static final class CNode extends MainNode {
     final int bitmap;
+    /** Length {@code 2 * bitCount(bitmap)}; child {@code pos} is at {@code 2 * pos, 2 * pos + 1}. */
     final Object[] array;
 
     CNode(int bitmap, Object[] array) {
@@ -1472,24 +1495,28 @@ public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements Concur
       this.array = array;
     }
 
-    CNode insertedAt(int pos, int flag, Object child) {
-      Object[] a = new Object[array.length + 1];
-      System.arraycopy(array, 0, a, 0, pos);
-      a[pos] = child;
-      System.arraycopy(array, pos, a, pos + 1, array.length - pos);
+    CNode insertedAt(int pos, int flag, Object k, Object v) {
+      int i = 2 * pos;
+      Object[] a = new Object[array.length + 2];
+      System.arraycopy(array, 0, a, 0, i);
+      a[i] = k;
+      a[i + 1] = v;
+      System.arraycopy(array, i, a, i + 2, array.length - i);
       return new CNode(bitmap | flag, a);
     }
 
-    CNode updatedAt(int pos, Object child) {
+    CNode updatedAt(int pos, Object k, Object v) {
       Object[] a = array.clone();
-      a[pos] = child;
+      a[2 * pos] = k;
+      a[2 * pos + 1] = v;
       return new CNode(bitmap, a);
     }
 
     CNode removedAt(int pos, int flag) {
-      Object[] a = new Object[array.length - 1];
-      System.arraycopy(array, 0, a, 0, pos);
-      System.arraycopy(array, pos + 1, a, pos, array.length - pos - 1);
+      int i = 2 * pos;
+      Object[] a = new Object[array.length - 2];
+      System.arraycopy(array, 0, a, 0, i);
+      System.arraycopy(array, i + 2, a, i, array.length - i - 2);
       return new CNode(bitmap ^ flag, a);
     }
   }
@@ -1498,22 +1525,18 @@ public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements Concur
   static final class TNode extends MainNode {
     final Object key;
     final Object value;
-    final int hash;
 
-    TNode(Object key, Object value, int hash) {
+    TNode(Object key, Object value) {
       this.key = key;
       this.value = value;
-      this.hash = hash;
     }
   }
 
   /** Collision list: two or more keys with the same 32-bit hash, in a persistent bucket. */
   static final class LNode extends MainNode {
-    final int hash;
     final CollisionBucket<Object, Object> bucket;
 
-    LNode(int hash, CollisionBucket<Object, Object> bucket) {
-      this.hash = hash;
+    LNode(CollisionBucket<Object, Object> bucket) {
       this.bucket = bucket;
     }
   }
@@ -1524,19 +1547,6 @@ public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements Concur
 
     FailedNode(MainNode previous) {
       this.previous = previous;
-    }
-  }
-
-  /** Leaf: one entry. Immutable. */
-  static final class SNode {
-    final Object key;
-    final Object value;
-    final int hash;
-
-    SNode(Object key, Object value, int hash) {
-      this.key = key;
-      this.value = value;
-      this.hash = hash;
     }
   }
 
