@@ -7,6 +7,7 @@ import java.lang.invoke.VarHandle;
 import java.util.AbstractCollection;
 import java.util.AbstractMap;
 import java.util.AbstractSet;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Iterator;
 import java.util.Map;
@@ -198,6 +199,15 @@ public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements Concur
    * the lookup path).
    */
   private static final Object SUBTRIE = null;
+
+  /**
+   * The key slot of a CNode slot pair whose value slot holds a leaf bucket: an immutable
+   * {@code Object[]} of 2 to {@link #BUCKET_MAX} entries as key, value pairs.
+   */
+  private static final Object BUCKET = new Object();
+
+  /** The most entries a leaf bucket holds; one more splits it into a subtrie one level down. */
+  private static final int BUCKET_MAX = 8;
 
   /** An {@link INode} (the normal case) or a {@link RootDescriptor} being decided. */
   private volatile Object root;
@@ -780,11 +790,20 @@ public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements Concur
         Object[] a = cn.array;
         int i = Integer.bitCount(bmp & (flag - 1)) << 1;
         Object k = a[i];
-        if (k != SUBTRIE) {
+        if (k == SUBTRIE) {
+          in = (INode) a[i + 1];
+          lev += BITS;
+        } else if (k == BUCKET) {
+          Object[] b = (Object[]) a[i + 1];
+          for (int j = 0; j < b.length; j += 2) {
+            if (same(key, b[j])) {
+              return b[j + 1];
+            }
+          }
+          return null;
+        } else {
           return same(key, k) ? a[i + 1] : null;
         }
-        in = (INode) a[i + 1];
-        lev += BITS;
       } else if (m instanceof TNode) {
         TNode tn = (TNode) m;
         return same(key, tn.key) ? tn.value : null;
@@ -835,6 +854,29 @@ public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements Concur
           }
           return RESTART;
         }
+        if (k == BUCKET) {
+          Object[] b = (Object[]) v;
+          int j = indexIn(b, key);
+          if (j >= 0) {
+            Object old = b[j + 1];
+            if (!holds(condition, expected, old)) {
+              return old;
+            }
+            Object[] nb = b.clone();
+            nb[j + 1] = value;
+            return gcas(in, cn, cn.updatedAt(pos, BUCKET, nb)) ? old : RESTART;
+          }
+          if (!holds(condition, expected, null)) {
+            return null;
+          }
+          Object[] nb = Arrays.copyOf(b, b.length + 2);
+          nb[b.length] = key;
+          nb[b.length + 1] = value;
+          CNode next = nb.length <= 2 * BUCKET_MAX
+              ? cn.updatedAt(pos, BUCKET, nb)
+              : cn.updatedAt(pos, SUBTRIE, new INode(split(nb, lev + BITS, startGen), startGen));
+          return gcas(in, cn, next) ? null : RESTART;
+        }
         if (same(key, k)) {
           if (!holds(condition, expected, v)) {
             return v;
@@ -844,10 +886,8 @@ public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements Concur
         if (!holds(condition, expected, null)) {
           return null;
         }
-        // Another key holds this slot: both move one level down (the other key's hash is
-        // recomputed, since leaves do not store hashes).
-        INode split = new INode(dual(k, v, hash(k), key, value, h, lev + BITS, startGen), startGen);
-        return gcas(in, cn, cn.updatedAt(pos, SUBTRIE, split)) ? null : RESTART;
+        // Another key holds this slot: the two entries share it as a bucket.
+        return gcas(in, cn, cn.updatedAt(pos, BUCKET, new Object[] {k, v, key, value})) ? null : RESTART;
       }
       if (m instanceof TNode) {
         clean(parent, lev - BITS);
@@ -900,6 +940,30 @@ public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements Concur
             return RESTART;
           }
           res = delete(child, key, h, condition, expected, lev + BITS, in, startGen);
+        } else if (k == BUCKET) {
+          Object[] b = (Object[]) v;
+          int j = indexIn(b, key);
+          if (j < 0) {
+            return null;
+          }
+          Object old = b[j + 1];
+          if (!holds(condition, expected, old)) {
+            return old;
+          }
+          CNode next;
+          if (b.length == 4) { // the other entry stays as a plain leaf
+            int o = j ^ 2;
+            next = cn.updatedAt(pos, b[o], b[o + 1]);
+          } else {
+            Object[] nb = new Object[b.length - 2];
+            System.arraycopy(b, 0, nb, 0, j);
+            System.arraycopy(b, j + 2, nb, j, b.length - j - 2);
+            next = cn.updatedAt(pos, BUCKET, nb);
+          }
+          if (!gcas(in, cn, contracted(next, lev))) {
+            return RESTART;
+          }
+          res = old;
         } else {
           if (!same(key, k)) {
             return null;
@@ -985,7 +1049,7 @@ public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements Concur
   /** Below the root, a CNode holding one leaf becomes a tomb of that entry. */
   private static MainNode contracted(CNode cn, int lev) {
     Object[] a = cn.array;
-    if (lev > 0 && a.length == 2 && a[0] != SUBTRIE) {
+    if (lev > 0 && a.length == 2 && a[0] != SUBTRIE && a[0] != BUCKET) {
       return new TNode(a[0], a[1]);
     }
     return cn;
@@ -1015,17 +1079,78 @@ public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements Concur
     return cn.updatedAt(pos, SUBTRIE, new INode(gcasRead(child), gen));
   }
 
-  /** The subtrie at level {@code lev} holding two entries with different keys (hashes hx, hy). */
-  private static MainNode dual(Object kx, Object vx, int hx, Object ky, Object vy, int hy, int lev, Gen gen) {
+  /** The index of {@code key} in the key, value pairs of bucket {@code b}, or -1. */
+  private static int indexIn(Object[] b, Object key) {
+    for (int j = 0; j < b.length; j += 2) {
+      if (same(key, b[j])) {
+        return j;
+      }
+    }
+    return -1;
+  }
+
+  /**
+   * The subtrie at level {@code lev} holding the entries of an overfull bucket ({@code kv}: key,
+   * value pairs, distinct keys). Leaves do not store hashes, so the keys' hashes are recomputed
+   * here with the map's hash function, once per split.
+   */
+  private MainNode split(Object[] kv, int lev, Gen gen) {
+    int[] hs = new int[kv.length / 2];
+    for (int i = 0; i < hs.length; i++) {
+      hs[i] = hash(kv[2 * i]);
+    }
+    return build(kv, hs, lev, gen);
+  }
+
+  /**
+   * A new subtrie at level {@code lev} holding the entries {@code kv} (key, value pairs) with
+   * hashes {@code hs}: per 5-bit index one leaf, a bucket of up to BUCKET_MAX entries, or a
+   * deeper subtrie; below the last level all hashes are equal and the entries form an LNode.
+   */
+  private static MainNode build(Object[] kv, int[] hs, int lev, Gen gen) {
+    int n = hs.length;
     if (lev > LAST_LEVEL) {
-      return new LNode(CollisionBucket.empty().put(kx, vx).put(ky, vy));
+      CollisionBucket<Object, Object> c = CollisionBucket.empty();
+      for (int i = 0; i < n; i++) {
+        c = c.put(kv[2 * i], kv[2 * i + 1]);
+      }
+      return new LNode(c);
     }
-    int xi = (hx >>> lev) & MASK;
-    int yi = (hy >>> lev) & MASK;
-    if (xi != yi) {
-      return new CNode((1 << xi) | (1 << yi), xi < yi ? new Object[] {kx, vx, ky, vy} : new Object[] {ky, vy, kx, vx});
+    int bmp = 0;
+    for (int i = 0; i < n; i++) {
+      bmp |= 1 << ((hs[i] >>> lev) & MASK);
     }
-    return new CNode(1 << xi, new Object[] {SUBTRIE, new INode(dual(kx, vx, hx, ky, vy, hy, lev + BITS, gen), gen)});
+    Object[] a = new Object[2 * Integer.bitCount(bmp)];
+    int p = 0;
+    for (int rest = bmp; rest != 0; rest &= rest - 1, p += 2) {
+      int idx = Integer.numberOfTrailingZeros(rest);
+      int c = 0;
+      for (int i = 0; i < n; i++) {
+        if (((hs[i] >>> lev) & MASK) == idx) {
+          c++;
+        }
+      }
+      Object[] gkv = new Object[2 * c];
+      int[] gh = new int[c];
+      for (int i = 0, g = 0; i < n; i++) {
+        if (((hs[i] >>> lev) & MASK) == idx) {
+          gkv[2 * g] = kv[2 * i];
+          gkv[2 * g + 1] = kv[2 * i + 1];
+          gh[g++] = hs[i];
+        }
+      }
+      if (c == 1) {
+        a[p] = gkv[0];
+        a[p + 1] = gkv[1];
+      } else if (c <= BUCKET_MAX) {
+        a[p] = BUCKET;
+        a[p + 1] = gkv;
+      } else {
+        a[p] = SUBTRIE;
+        a[p + 1] = new INode(build(gkv, gh, lev + BITS, gen), gen);
+      }
+    }
+    return new CNode(bmp, a);
   }
 
   private void checkWritable() {
@@ -1123,7 +1248,7 @@ public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements Concur
       Object[] a = ((CNode) m).array;
       long n = 0;
       for (int i = 0; i < a.length; i += 2) {
-        n += a[i] != SUBTRIE ? 1 : count(gcasRead((INode) a[i + 1]));
+        n += a[i] == SUBTRIE ? count(gcasRead((INode) a[i + 1])) : a[i] == BUCKET ? ((Object[]) a[i + 1]).length / 2 : 1;
       }
       return n;
     }
@@ -1150,6 +1275,8 @@ public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements Concur
       for (int i = 0; i < a.length; i += 2) {
         if (a[i] == SUBTRIE) {
           n += slots(gcasRead((INode) a[i + 1]));
+        } else if (a[i] == BUCKET) {
+          n += ((Object[]) a[i + 1]).length / 2;
         }
       }
       return n;
@@ -1180,7 +1307,7 @@ public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements Concur
     private final Object[][] arrays = new Object[MAX_DEPTH + 1][];
     private final int[] next = new int[MAX_DEPTH + 1];
     private int depth = -1;
-    /** Pending entries of a tomb or collision list, as key, value pairs. */
+    /** Pending entries of a tomb, bucket or collision list, as key, value pairs. */
     private Object[] pending;
     private int pendingAt;
     Object key;
@@ -1237,12 +1364,16 @@ public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements Concur
           continue;
         }
         next[depth] = i + 2;
-        if (a[i] != SUBTRIE) {
+        if (a[i] == SUBTRIE) {
+          enter(snap.gcasRead((INode) a[i + 1]));
+        } else if (a[i] == BUCKET) {
+          pending = (Object[]) a[i + 1]; // immutable: read in place
+          pendingAt = 0;
+        } else {
           key = a[i];
           value = a[i + 1];
           return;
         }
-        enter(snap.gcasRead((INode) a[i + 1]));
       }
     }
   }
