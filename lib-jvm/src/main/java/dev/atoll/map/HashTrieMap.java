@@ -79,6 +79,7 @@ public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements Concur
    * 0, 5, ..., 30; the last level uses the top 2 bits):
    *
    *   root ──► INode ──main──► CNode { bitmap, array[] }   array: slot pairs [key, value]
+   *                                                        or [BUCKET, Object[] {k, v, k, v..}]
    *                                                        or [SUBTRIE (null), INode]
    *                     or ──► TNode { one entry }         (a "tomb": an INode about to be removed)
    *                     or ──► LNode { bucket }            (keys whose full 32-bit hashes are equal)
@@ -87,21 +88,35 @@ public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements Concur
    *   its `gen` is the generation (snapshot epoch) the INode belongs to.
    * - CNode (branch): immutable; `bitmap` has bit i set when the child for 5-bit index i exists,
    *   and that child ("position" pos = bitCount(bitmap & ((1 << i) - 1))) takes the two array
-   *   slots 2*pos and 2*pos+1: an entry (a leaf) is stored flat as its key and value, a subtrie
-   *   as the marker SUBTRIE (null: keys are never null) and its INode. There are no leaf objects
-   *   and no stored hashes (8 bytes per entry in the array instead of a 24-byte leaf and its
-   *   reference): lookups compare the key in the slot with equals directly, and a split that
-   *   moves a leaf one level down recomputes its key's hash with the map's hash function.
+   *   slots 2*pos and 2*pos+1, in one of three forms:
+   *     [key, value]         a leaf: one entry, stored flat (no leaf object, no stored hash).
+   *     [BUCKET, b]          a leaf bucket: b is an immutable Object[] of 2..BUCKET_MAX entries
+   *                          as key, value pairs, all of whose hashes agree on the bits of this
+   *                          level and the levels above (they need not agree below).
+   *     [SUBTRIE, INode]     a subtrie one level down; SUBTRIE is null (keys are never null).
+   *   Leaves and buckets are values inside the immutable CNode, so writing one copies the CNode
+   *   (GCAS on its INode), exactly like any other change of the CNode. Lookups compare keys with
+   *   equals directly (a leaf or bucket key sits where its hash bits put it, so an unequal key
+   *   there is the uncommon case). Adding a key where a leaf of another key sits turns the slot
+   *   into a bucket of the two; a bucket that would exceed BUCKET_MAX becomes a subtrie built
+   *   from its entries (split(): the keys' hashes are recomputed with the map's hash function,
+   *   once per split). Removing from a bucket of two leaves a plain leaf. Buckets are what keeps
+   *   random hashes from growing a level of one- and two-entry CNodes at the bottom of the trie:
+   *   at 1M entries about 60% of the keys share their level-15 slot with another key, and a
+   *   bucket costs one small array where a subtrie cost an INode, a CNode and an array (and
+   *   three dependent loads on every lookup).
    * - TNode (tomb): immutable; the main node of an INode whose CNode contracted to a single entry
    *   (not at the root). A tombed INode is final: writers that meet it first "clean" the parent
-   *   (replace the INode's slot pair by the tomb's key and value) and restart. Readers treat the tomb's entry as
-   *   present, which it is.
+   *   (replace the INode's slot pair by the tomb's key and value) and restart. Readers treat the
+   *   tomb's entry as present, which it is.
    * - LNode (collision list): immutable; only below level 30, where all 32 hash bits are used up.
    *   It holds a persistent CollisionBucket (AVL for Comparable keys), at least two entries; a
-   *   removal that leaves one entry produces a TNode instead.
+   *   removal that leaves one entry produces a TNode instead. (Up to BUCKET_MAX keys with equal
+   *   hashes fit in a bucket at any level; only more of them reach an LNode.)
    * - FailedNode: never a main node; the `prev` marker of a GCAS proposal that was aborted.
    *
-   * States of a main node m (its `prev` field, read with acquire):
+   * States of a main node m (its `prev` field, read with acquire, or opaque on gcasRead's fast
+   * path; see there):
    *   prev == null              committed: m is the INode's value.
    *   prev == some MainNode p   proposed by GCAS(in, p, m); not decided yet. Any thread that
    *                             reads it completes the decision (gcasComplete): commit (prev :=
@@ -126,8 +141,9 @@ public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements Concur
    * costs one CNode copy per level and reads one child main node per level, whatever the size
    * of the map. Readers never renew. A CNode may therefore hold INodes of several generations
    * (unlike Scala's TrieMap, CNodes carry no generation of their own), and a write that does
-   * not descend (adding a leaf, splitting one, merging a tomb) keeps the generations of the
-   * other children; only the INode that is about to be written must have the root's generation.
+   * not descend (changing a leaf or bucket, splitting a bucket, merging a tomb) keeps the
+   * generations of the other children; only the INode that is about to be written must have the
+   * root's generation. Leaves and buckets need no renewal: they are immutable values.
    *
    * RDCSS on the root (rdcssRoot()): a snapshot or clear() replaces the root INode only if the
    * root INode's main node is still the one it read: it installs a RootDescriptor(old root,
@@ -138,8 +154,9 @@ public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements Concur
    *
    * Invariants: the root INode's main is always a CNode (never a tomb: contraction is skipped at
    * level 0). Every INode reachable from a map's root, traversed by a writer, has the root's
-   * generation or is renewed before it is written. Below the root a CNode normally has >= 2
-   * entries or one INode child; a CNode left with a single leaf by a removal or cleanup is
+   * generation or is renewed before it is written. A bucket holds 2..BUCKET_MAX distinct keys.
+   * Below the root a CNode normally has >= 2 entries, or one bucket or INode child; a CNode
+   * left with a single leaf by a removal or cleanup is
    * contracted into a TNode, which the next writer on that path (or the remover itself, on its
    * way back up) merges into the parent. So removals shrink the trie back (mass removal ends
    * with a small root CNode; see slotCount()).
@@ -1161,10 +1178,16 @@ public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements Concur
 
   // ================================================================== GCAS and RDCSS
 
-  /** The committed main node of {@code in}: one acquire read unless a proposal is pending. */
+  /**
+   * The committed main node of {@code in}: one acquire read (of {@code main}) unless a proposal
+   * is pending. {@code m.prev} is then read opaque: the acquire read of {@code main} already
+   * orders it after the proposer's plain write of {@code prev} (so the fresh node's default null
+   * cannot be seen), and null is final once written (a commit; an abort writes a FailedNode), so
+   * seeing null proves the commit. Any other value goes to gcasComplete, which reads with acquire.
+   */
   private MainNode gcasRead(INode in) {
     MainNode m = mainAcquire(in);
-    return prevAcquire(m) == null ? m : gcasComplete(in, m);
+    return prevOpaque(m) == null ? m : gcasComplete(in, m);
   }
 
   /** Proposes {@code n} to replace {@code old} in {@code in}; true if it committed. */
@@ -1248,7 +1271,11 @@ public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements Concur
       Object[] a = ((CNode) m).array;
       long n = 0;
       for (int i = 0; i < a.length; i += 2) {
-        n += a[i] == SUBTRIE ? count(gcasRead((INode) a[i + 1])) : a[i] == BUCKET ? ((Object[]) a[i + 1]).length / 2 : 1;
+        if (a[i] == SUBTRIE) {
+          n += count(gcasRead((INode) a[i + 1]));
+        } else {
+          n += a[i] == BUCKET ? ((Object[]) a[i + 1]).length / 2 : 1;
+        }
       }
       return n;
     }
@@ -1614,7 +1641,8 @@ public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements Concur
 
   /**
    * Branch node: bitmap-compressed children, two array slots per child: {@code key, value} for
-   * an entry (a leaf), {@code SUBTRIE, INode} for a subtrie. Immutable but for {@code prev}.
+   * an entry (a leaf), {@code BUCKET, Object[]} for a leaf bucket, {@code SUBTRIE, INode} for a
+   * subtrie. Immutable but for {@code prev}.
    */
   static final class CNode extends MainNode {
     final int bitmap;
@@ -1712,6 +1740,10 @@ public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements Concur
 
   private static MainNode prevAcquire(MainNode m) {
     return (MainNode) PREV.getAcquire(m);
+  }
+
+  private static MainNode prevOpaque(MainNode m) {
+    return (MainNode) PREV.getOpaque(m);
   }
 
   /** Plain write of a fresh node's {@code prev}, before the node is published by a CAS. */
