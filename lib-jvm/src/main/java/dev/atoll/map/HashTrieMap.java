@@ -7,6 +7,7 @@ import java.lang.invoke.VarHandle;
 import java.util.AbstractCollection;
 import java.util.AbstractMap;
 import java.util.AbstractSet;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Iterator;
 import java.util.Map;
@@ -46,7 +47,7 @@ import java.util.function.ToIntFunction;
  *
  * <p><b>Costs.</b> {@code get}, {@code put}, {@code remove} and the other single-key operations
  * take O(log<sub>32</sub> n) steps; {@code get} allocates nothing. Taking a snapshot is O(1), but it
- * makes the next writes on each path copy that path's branch nodes (at most 32 references per
+ * makes the next writes on each path copy that path's branch nodes (at most 64 references per
  * level), once per snapshot. {@link #size()} counts the entries of a snapshot and is therefore
  * O(n) (a read-only snapshot caches its size after the first call); {@link #isEmpty()} is O(1)
  * in the usual case.
@@ -77,25 +78,45 @@ public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements Concur
    * Data layout. The map is a trie over the 32-bit hash, 5 bits per level (level = bit offset
    * 0, 5, ..., 30; the last level uses the top 2 bits):
    *
-   *   root ──► INode ──main──► CNode { bitmap, array[] }   array elements: SNode or INode
+   *   root ──► INode ──main──► CNode { bitmap, array[] }   array: slot pairs [key, value]
+   *                                                        or [BUCKET, Object[] {k, v, k, v..}]
+   *                                                        or [SUBTRIE (null), INode]
    *                     or ──► TNode { one entry }         (a "tomb": an INode about to be removed)
-   *                     or ──► LNode { hash, bucket }      (keys whose full 32-bit hashes are equal)
+   *                     or ──► LNode { bucket }            (keys whose full 32-bit hashes are equal)
    *
    * - INode (indirection node): the only mutable node. Its `main` pointer is changed with GCAS;
    *   its `gen` is the generation (snapshot epoch) the INode belongs to.
    * - CNode (branch): immutable; `bitmap` has bit i set when the child for 5-bit index i exists,
-   *   and that child is at array[bitCount(bitmap & ((1 << i) - 1))].
-   * - SNode (leaf): immutable key, value, hash. Stored directly in CNode arrays.
+   *   and that child ("position" pos = bitCount(bitmap & ((1 << i) - 1))) takes the two array
+   *   slots 2*pos and 2*pos+1, in one of three forms:
+   *     [key, value]         a leaf: one entry, stored flat (no leaf object, no stored hash).
+   *     [BUCKET, b]          a leaf bucket: b is an immutable Object[] of 2..BUCKET_MAX entries
+   *                          as key, value pairs, all of whose hashes agree on the bits of this
+   *                          level and the levels above (they need not agree below).
+   *     [SUBTRIE, INode]     a subtrie one level down; SUBTRIE is null (keys are never null).
+   *   Leaves and buckets are values inside the immutable CNode, so writing one copies the CNode
+   *   (GCAS on its INode), exactly like any other change of the CNode. Lookups compare keys with
+   *   equals directly (a leaf or bucket key sits where its hash bits put it, so an unequal key
+   *   there is the uncommon case). Adding a key where a leaf of another key sits turns the slot
+   *   into a bucket of the two; a bucket that would exceed BUCKET_MAX becomes a subtrie built
+   *   from its entries (split(): the keys' hashes are recomputed with the map's hash function,
+   *   once per split). Removing from a bucket of two leaves a plain leaf. Buckets are what keeps
+   *   random hashes from growing a level of one- and two-entry CNodes at the bottom of the trie:
+   *   at 1M entries about 60% of the keys share their level-15 slot with another key, and a
+   *   bucket costs one small array where a subtrie cost an INode, a CNode and an array (and
+   *   three dependent loads on every lookup).
    * - TNode (tomb): immutable; the main node of an INode whose CNode contracted to a single entry
    *   (not at the root). A tombed INode is final: writers that meet it first "clean" the parent
-   *   (replace the INode by an SNode of its entry) and restart. Readers treat the tomb's entry as
-   *   present, which it is.
+   *   (replace the INode's slot pair by the tomb's key and value) and restart. Readers treat the
+   *   tomb's entry as present, which it is.
    * - LNode (collision list): immutable; only below level 30, where all 32 hash bits are used up.
    *   It holds a persistent CollisionBucket (AVL for Comparable keys), at least two entries; a
-   *   removal that leaves one entry produces a TNode instead.
+   *   removal that leaves one entry produces a TNode instead. (Up to BUCKET_MAX keys with equal
+   *   hashes fit in a bucket at any level; only more of them reach an LNode.)
    * - FailedNode: never a main node; the `prev` marker of a GCAS proposal that was aborted.
    *
-   * States of a main node m (its `prev` field, read with acquire):
+   * States of a main node m (its `prev` field, read with acquire, or opaque on gcasRead's fast
+   * path; see there):
    *   prev == null              committed: m is the INode's value.
    *   prev == some MainNode p   proposed by GCAS(in, p, m); not decided yet. Any thread that
    *                             reads it completes the decision (gcasComplete): commit (prev :=
@@ -110,11 +131,19 @@ public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements Concur
    * decision time. Taking a snapshot changes the root's generation, so no write can ever commit
    * on an INode that a snapshot shares: shared INodes are frozen, and the map and the snapshot
    * each copy ("renew") INodes into their own generation before writing below them. Writers
-   * renew on the way down (renewed(): a CNode copy whose INode children of older generations
-   * are new INodes of the current generation with the same main nodes; children already of the
-   * current generation are kept, since writes may be committing on them); readers never renew.
-   * A CNode may hold INodes of several generations (unlike Scala's TrieMap, CNodes carry no
-   * generation of their own), so renewal is per child.
+   * renew lazily on the way down, one child at a time (renewedAt()): a writer that is about to
+   * descend from INode `in` (of the current generation) into a child INode of an older
+   * generation GCASes in's CNode to a copy in which only that child is replaced by a new INode
+   * of the current generation with the same committed main node, then descends into the copy.
+   * Other children, of whatever generation, are kept as they are: children already of the
+   * current generation must be, since writes may be committing on them; stale siblings are
+   * renewed by the writer that first descends into them. So the first write after a snapshot
+   * costs one CNode copy per level and reads one child main node per level, whatever the size
+   * of the map. Readers never renew. A CNode may therefore hold INodes of several generations
+   * (unlike Scala's TrieMap, CNodes carry no generation of their own), and a write that does
+   * not descend (changing a leaf or bucket, splitting a bucket, merging a tomb) keeps the
+   * generations of the other children; only the INode that is about to be written must have the
+   * root's generation. Leaves and buckets need no renewal: they are immutable values.
    *
    * RDCSS on the root (rdcssRoot()): a snapshot or clear() replaces the root INode only if the
    * root INode's main node is still the one it read: it installs a RootDescriptor(old root,
@@ -125,8 +154,9 @@ public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements Concur
    *
    * Invariants: the root INode's main is always a CNode (never a tomb: contraction is skipped at
    * level 0). Every INode reachable from a map's root, traversed by a writer, has the root's
-   * generation or is renewed before it is written. Below the root a CNode normally has >= 2
-   * entries or one INode child; a CNode left with a single SNode by a removal or cleanup is
+   * generation or is renewed before it is written. A bucket holds 2..BUCKET_MAX distinct keys.
+   * Below the root a CNode normally has >= 2 entries, or one bucket or INode child; a CNode
+   * left with a single leaf by a removal or cleanup is
    * contracted into a TNode, which the next writer on that path (or the remover itself, on its
    * way back up) merges into the parent. So removals shrink the trie back (mass removal ends
    * with a small root CNode; see slotCount()).
@@ -180,6 +210,22 @@ public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements Concur
 
   private static final Object[] NO_CHILDREN = new Object[0];
 
+  /**
+   * The key slot of a CNode slot pair whose value slot holds a subtrie (an INode) instead of an
+   * entry. Keys are never null, so null marks the subtrie (a null check is the cheapest test on
+   * the lookup path).
+   */
+  private static final Object SUBTRIE = null;
+
+  /**
+   * The key slot of a CNode slot pair whose value slot holds a leaf bucket: an immutable
+   * {@code Object[]} of 2 to {@link #BUCKET_MAX} entries as key, value pairs.
+   */
+  private static final Object BUCKET = new Object();
+
+  /** The most entries a leaf bucket holds; one more splits it into a subtrie one level down. */
+  private static final int BUCKET_MAX = 8;
+
   /** An {@link INode} (the normal case) or a {@link RootDescriptor} being decided. */
   private volatile Object root;
   /** The application's hash function, or null for the default seeded spread of hashCode. */
@@ -202,7 +248,8 @@ public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements Concur
    * Creates an empty map that hashes keys with {@code hasher}, which must be consistent with the
    * keys' {@code equals} (equal keys, equal hashes). The function is applied to keys passed to
    * any operation, including {@code get} and {@code containsKey} (so a key of the wrong type may
-   * cause a {@link ClassCastException} there), and its result is used as is.
+   * cause a {@link ClassCastException} there), and again to a stored key when the trie moves it
+   * one level down (hashes are not stored); its result is used as is.
    *
    * @param hasher the hash function
    * @throws NullPointerException if {@code hasher} is null
@@ -742,6 +789,9 @@ public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements Concur
   /**
    * Read-only lookup: walks down without renewing or cleaning anything; a tomb's entry counts as
    * present. Only a pending GCAS proposal on a visited INode makes it help (gcasComplete).
+   * Allocation-free; per level it loads the INode's main node, the CNode's array and one slot
+   * pair. A leaf's key is compared with {@code equals} directly (no stored hash: the key sits in
+   * the slot its hash bits select, so an unequal key there is a rare case).
    */
   private Object lookup(INode in, Object key, int h) {
     int lev = 0;
@@ -754,16 +804,26 @@ public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements Concur
         if ((bmp & flag) == 0) {
           return null;
         }
-        Object sub = cn.array[Integer.bitCount(bmp & (flag - 1))];
-        if (sub instanceof SNode) {
-          SNode sn = (SNode) sub;
-          return sn.hash == h && same(key, sn.key) ? sn.value : null;
+        Object[] a = cn.array;
+        int i = Integer.bitCount(bmp & (flag - 1)) << 1;
+        Object k = a[i];
+        if (k == SUBTRIE) {
+          in = (INode) a[i + 1];
+          lev += BITS;
+        } else if (k == BUCKET) {
+          Object[] b = (Object[]) a[i + 1];
+          for (int j = 0; j < b.length; j += 2) {
+            if (same(key, b[j])) {
+              return b[j + 1];
+            }
+          }
+          return null;
+        } else {
+          return same(key, k) ? a[i + 1] : null;
         }
-        in = (INode) sub;
-        lev += BITS;
       } else if (m instanceof TNode) {
         TNode tn = (TNode) m;
-        return tn.hash == h && same(key, tn.key) ? tn.value : null;
+        return same(key, tn.key) ? tn.value : null;
       } else {
         return ((LNode) m).bucket.get(key);
       }
@@ -797,32 +857,54 @@ public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements Concur
           if (!holds(condition, expected, null)) {
             return null;
           }
-          return gcas(in, cn, cn.insertedAt(pos, flag, new SNode(key, value, h))) ? null : RESTART;
+          return gcas(in, cn, cn.insertedAt(pos, flag, key, value)) ? null : RESTART;
         }
-        Object sub = cn.array[pos];
-        if (sub instanceof INode) {
-          INode child = (INode) sub;
+        Object k = cn.array[2 * pos];
+        Object v = cn.array[2 * pos + 1];
+        if (k == SUBTRIE) {
+          INode child = (INode) v;
           if (child.gen == startGen) {
             return insert(child, key, h, value, condition, expected, lev + BITS, in, startGen);
           }
-          if (gcas(in, cn, renewed(cn, startGen))) {
-            continue; // same INode, now with children of our generation
+          if (gcas(in, cn, renewedAt(cn, pos, child, startGen))) {
+            continue; // same INode, now with this child of our generation
           }
           return RESTART;
         }
-        SNode sn = (SNode) sub;
-        if (sn.hash == h && same(key, sn.key)) {
-          Object old = sn.value;
-          if (!holds(condition, expected, old)) {
-            return old;
+        if (k == BUCKET) {
+          Object[] b = (Object[]) v;
+          int j = indexIn(b, key);
+          if (j >= 0) {
+            Object old = b[j + 1];
+            if (!holds(condition, expected, old)) {
+              return old;
+            }
+            Object[] nb = b.clone();
+            nb[j + 1] = value;
+            return gcas(in, cn, cn.updatedAt(pos, BUCKET, nb)) ? old : RESTART;
           }
-          return gcas(in, cn, cn.updatedAt(pos, new SNode(sn.key, value, h))) ? old : RESTART;
+          if (!holds(condition, expected, null)) {
+            return null;
+          }
+          Object[] nb = Arrays.copyOf(b, b.length + 2);
+          nb[b.length] = key;
+          nb[b.length + 1] = value;
+          CNode next = nb.length <= 2 * BUCKET_MAX
+              ? cn.updatedAt(pos, BUCKET, nb)
+              : cn.updatedAt(pos, SUBTRIE, new INode(split(nb, lev + BITS, startGen), startGen));
+          return gcas(in, cn, next) ? null : RESTART;
+        }
+        if (same(key, k)) {
+          if (!holds(condition, expected, v)) {
+            return v;
+          }
+          return gcas(in, cn, cn.updatedAt(pos, k, value)) ? v : RESTART;
         }
         if (!holds(condition, expected, null)) {
           return null;
         }
-        INode split = new INode(dual(sn, new SNode(key, value, h), lev + BITS, startGen), startGen);
-        return gcas(in, cn, cn.updatedAt(pos, split)) ? null : RESTART;
+        // Another key holds this slot: the two entries share it as a bucket.
+        return gcas(in, cn, cn.updatedAt(pos, BUCKET, new Object[] {k, v, key, value})) ? null : RESTART;
       }
       if (m instanceof TNode) {
         clean(parent, lev - BITS);
@@ -833,7 +915,7 @@ public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements Concur
       if (!holds(condition, expected, old)) {
         return old;
       }
-      return gcas(in, ln, new LNode(ln.hash, ln.bucket.put(key, value))) ? old : RESTART;
+      return gcas(in, ln, new LNode(ln.bucket.put(key, value))) ? old : RESTART;
     }
   }
 
@@ -864,29 +946,52 @@ public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements Concur
           return null;
         }
         int pos = Integer.bitCount(bmp & (flag - 1));
-        Object sub = cn.array[pos];
-        if (sub instanceof INode) {
-          INode child = (INode) sub;
+        Object k = cn.array[2 * pos];
+        Object v = cn.array[2 * pos + 1];
+        if (k == SUBTRIE) {
+          INode child = (INode) v;
           if (child.gen != startGen) {
-            if (gcas(in, cn, renewed(cn, startGen))) {
+            if (gcas(in, cn, renewedAt(cn, pos, child, startGen))) {
               continue;
             }
             return RESTART;
           }
           res = delete(child, key, h, condition, expected, lev + BITS, in, startGen);
-        } else {
-          SNode sn = (SNode) sub;
-          if (sn.hash != h || !same(key, sn.key)) {
+        } else if (k == BUCKET) {
+          Object[] b = (Object[]) v;
+          int j = indexIn(b, key);
+          if (j < 0) {
             return null;
           }
-          Object old = sn.value;
+          Object old = b[j + 1];
           if (!holds(condition, expected, old)) {
             return old;
+          }
+          CNode next;
+          if (b.length == 4) { // the other entry stays as a plain leaf
+            int o = j ^ 2;
+            next = cn.updatedAt(pos, b[o], b[o + 1]);
+          } else {
+            Object[] nb = new Object[b.length - 2];
+            System.arraycopy(b, 0, nb, 0, j);
+            System.arraycopy(b, j + 2, nb, j, b.length - j - 2);
+            next = cn.updatedAt(pos, BUCKET, nb);
+          }
+          if (!gcas(in, cn, contracted(next, lev))) {
+            return RESTART;
+          }
+          res = old;
+        } else {
+          if (!same(key, k)) {
+            return null;
+          }
+          if (!holds(condition, expected, v)) {
+            return v;
           }
           if (!gcas(in, cn, contracted(cn.removedAt(pos, flag), lev))) {
             return RESTART;
           }
-          res = old;
+          res = v;
         }
       } else if (m instanceof TNode) {
         clean(parent, lev - BITS);
@@ -898,7 +1003,7 @@ public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements Concur
           return old;
         }
         CollisionBucket<Object, Object> rest = ln.bucket.remove(key);
-        MainNode next = rest.size() == 1 ? tombOf(rest, ln.hash) : new LNode(ln.hash, rest);
+        MainNode next = rest.size() == 1 ? tombOf(rest) : new LNode(rest);
         if (!gcas(in, ln, next)) {
           return RESTART;
         }
@@ -928,10 +1033,10 @@ public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements Concur
         return;
       }
       int pos = Integer.bitCount(cn.bitmap & (flag - 1));
-      if (cn.array[pos] != in) {
+      if (cn.array[2 * pos] != SUBTRIE || cn.array[2 * pos + 1] != in) {
         return; // someone else cleaned it already
       }
-      CNode merged = cn.updatedAt(pos, new SNode(tomb.key, tomb.value, tomb.hash));
+      CNode merged = cn.updatedAt(pos, tomb.key, tomb.value);
       if (gcas(parent, cn, contracted(merged, lev - BITS)) || readRoot(false).gen != startGen) {
         return;
       }
@@ -944,12 +1049,13 @@ public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements Concur
     if (m instanceof CNode) {
       CNode cn = (CNode) m;
       Object[] a = cn.array.clone();
-      for (int i = 0; i < a.length; i++) {
-        if (a[i] instanceof INode) {
-          MainNode cm = gcasRead((INode) a[i]);
+      for (int i = 0; i < a.length; i += 2) {
+        if (a[i] == SUBTRIE) {
+          MainNode cm = gcasRead((INode) a[i + 1]);
           if (cm instanceof TNode) {
             TNode tn = (TNode) cm;
-            a[i] = new SNode(tn.key, tn.value, tn.hash);
+            a[i] = tn.key;
+            a[i + 1] = tn.value;
           }
         }
       }
@@ -957,54 +1063,111 @@ public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements Concur
     }
   }
 
-  /** Below the root, a CNode holding one SNode becomes a tomb of that entry. */
+  /** Below the root, a CNode holding one leaf becomes a tomb of that entry. */
   private static MainNode contracted(CNode cn, int lev) {
-    if (lev > 0 && cn.array.length == 1 && cn.array[0] instanceof SNode) {
-      SNode sn = (SNode) cn.array[0];
-      return new TNode(sn.key, sn.value, sn.hash);
+    Object[] a = cn.array;
+    if (lev > 0 && a.length == 2 && a[0] != SUBTRIE && a[0] != BUCKET) {
+      return new TNode(a[0], a[1]);
     }
     return cn;
   }
 
-  private static TNode tombOf(CollisionBucket<Object, Object> single, int h) {
+  private static TNode tombOf(CollisionBucket<Object, Object> single) {
     Object[] kv = new Object[2];
     single.forEach((k, v) -> {
       kv[0] = k;
       kv[1] = v;
     });
-    return new TNode(kv[0], kv[1], h);
+    return new TNode(kv[0], kv[1]);
   }
 
   /**
-   * A copy of {@code cn} in which every INode child of another generation is replaced by a new
-   * INode of generation {@code gen} with the same main node. Children already of generation
-   * {@code gen} are kept as they are: they are live (writers may be committing on them right now),
-   * and copying one would lose such a write. A CNode can hold INodes of several generations,
-   * because writes that do not descend (adding a leaf, splitting one) build a new CNode from a
-   * shared one without renewing it. Copying a stale INode is safe: no root has its generation any
-   * more, so nothing can commit on it.
+   * A copy of {@code cn} in which the INode child {@code child} at position {@code pos}, of
+   * another generation, is replaced by a new INode of generation {@code gen} with the same
+   * (committed) main node; the other children are kept as they are. Renewal is lazy, one child
+   * per descent: a write after a snapshot copies only the CNodes on its own path, and reads only
+   * the one child it descends into (renewing every stale child at once would read 32 cold main
+   * nodes per level on a large trie). Children already of generation {@code gen} must never be
+   * copied, since they are live (writers may be committing on them right now) and a copy would
+   * lose such a write. Copying a stale INode is safe: no root has its generation any more, so
+   * nothing can commit on it (gcasRead aborts any proposal still pending on it).
    */
-  private CNode renewed(CNode cn, Gen gen) {
-    Object[] a = cn.array.clone();
-    for (int i = 0; i < a.length; i++) {
-      if (a[i] instanceof INode && ((INode) a[i]).gen != gen) {
-        a[i] = new INode(gcasRead((INode) a[i]), gen);
-      }
-    }
-    return new CNode(cn.bitmap, a);
+  private CNode renewedAt(CNode cn, int pos, INode child, Gen gen) {
+    return cn.updatedAt(pos, SUBTRIE, new INode(gcasRead(child), gen));
   }
 
-  /** The subtrie at level {@code lev} holding two leaves with different keys. */
-  private static MainNode dual(SNode x, SNode y, int lev, Gen gen) {
+  /** The index of {@code key} in the key, value pairs of bucket {@code b}, or -1. */
+  private static int indexIn(Object[] b, Object key) {
+    for (int j = 0; j < b.length; j += 2) {
+      if (same(key, b[j])) {
+        return j;
+      }
+    }
+    return -1;
+  }
+
+  /**
+   * The subtrie at level {@code lev} holding the entries of an overfull bucket ({@code kv}: key,
+   * value pairs, distinct keys). Leaves do not store hashes, so the keys' hashes are recomputed
+   * here with the map's hash function, once per split.
+   */
+  private MainNode split(Object[] kv, int lev, Gen gen) {
+    int[] hs = new int[kv.length / 2];
+    for (int i = 0; i < hs.length; i++) {
+      hs[i] = hash(kv[2 * i]);
+    }
+    return build(kv, hs, lev, gen);
+  }
+
+  /**
+   * A new subtrie at level {@code lev} holding the entries {@code kv} (key, value pairs) with
+   * hashes {@code hs}: per 5-bit index one leaf, a bucket of up to BUCKET_MAX entries, or a
+   * deeper subtrie; below the last level all hashes are equal and the entries form an LNode.
+   */
+  private static MainNode build(Object[] kv, int[] hs, int lev, Gen gen) {
+    int n = hs.length;
     if (lev > LAST_LEVEL) {
-      return new LNode(x.hash, CollisionBucket.empty().put(x.key, x.value).put(y.key, y.value));
+      CollisionBucket<Object, Object> c = CollisionBucket.empty();
+      for (int i = 0; i < n; i++) {
+        c = c.put(kv[2 * i], kv[2 * i + 1]);
+      }
+      return new LNode(c);
     }
-    int xi = (x.hash >>> lev) & MASK;
-    int yi = (y.hash >>> lev) & MASK;
-    if (xi != yi) {
-      return new CNode((1 << xi) | (1 << yi), xi < yi ? new Object[] {x, y} : new Object[] {y, x});
+    int bmp = 0;
+    for (int i = 0; i < n; i++) {
+      bmp |= 1 << ((hs[i] >>> lev) & MASK);
     }
-    return new CNode(1 << xi, new Object[] {new INode(dual(x, y, lev + BITS, gen), gen)});
+    Object[] a = new Object[2 * Integer.bitCount(bmp)];
+    int p = 0;
+    for (int rest = bmp; rest != 0; rest &= rest - 1, p += 2) {
+      int idx = Integer.numberOfTrailingZeros(rest);
+      int c = 0;
+      for (int i = 0; i < n; i++) {
+        if (((hs[i] >>> lev) & MASK) == idx) {
+          c++;
+        }
+      }
+      Object[] gkv = new Object[2 * c];
+      int[] gh = new int[c];
+      for (int i = 0, g = 0; i < n; i++) {
+        if (((hs[i] >>> lev) & MASK) == idx) {
+          gkv[2 * g] = kv[2 * i];
+          gkv[2 * g + 1] = kv[2 * i + 1];
+          gh[g++] = hs[i];
+        }
+      }
+      if (c == 1) {
+        a[p] = gkv[0];
+        a[p + 1] = gkv[1];
+      } else if (c <= BUCKET_MAX) {
+        a[p] = BUCKET;
+        a[p + 1] = gkv;
+      } else {
+        a[p] = SUBTRIE;
+        a[p + 1] = new INode(build(gkv, gh, lev + BITS, gen), gen);
+      }
+    }
+    return new CNode(bmp, a);
   }
 
   private void checkWritable() {
@@ -1015,10 +1178,16 @@ public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements Concur
 
   // ================================================================== GCAS and RDCSS
 
-  /** The committed main node of {@code in}: one acquire read unless a proposal is pending. */
+  /**
+   * The committed main node of {@code in}: one acquire read (of {@code main}) unless a proposal
+   * is pending. {@code m.prev} is then read opaque: the acquire read of {@code main} already
+   * orders it after the proposer's plain write of {@code prev} (so the fresh node's default null
+   * cannot be seen), and null is final once written (a commit; an abort writes a FailedNode), so
+   * seeing null proves the commit. Any other value goes to gcasComplete, which reads with acquire.
+   */
   private MainNode gcasRead(INode in) {
     MainNode m = mainAcquire(in);
-    return prevAcquire(m) == null ? m : gcasComplete(in, m);
+    return prevOpaque(m) == null ? m : gcasComplete(in, m);
   }
 
   /** Proposes {@code n} to replace {@code old} in {@code in}; true if it committed. */
@@ -1099,9 +1268,14 @@ public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements Concur
 
   private long count(MainNode m) {
     if (m instanceof CNode) {
+      Object[] a = ((CNode) m).array;
       long n = 0;
-      for (Object sub : ((CNode) m).array) {
-        n += sub instanceof SNode ? 1 : count(gcasRead((INode) sub));
+      for (int i = 0; i < a.length; i += 2) {
+        if (a[i] == SUBTRIE) {
+          n += count(gcasRead((INode) a[i + 1]));
+        } else {
+          n += a[i] == BUCKET ? ((Object[]) a[i + 1]).length / 2 : 1;
+        }
       }
       return n;
     }
@@ -1110,8 +1284,9 @@ public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements Concur
 
   private boolean hasEntry(MainNode m) {
     if (m instanceof CNode) {
-      for (Object sub : ((CNode) m).array) {
-        if (sub instanceof SNode || hasEntry(gcasRead((INode) sub))) {
+      Object[] a = ((CNode) m).array;
+      for (int i = 0; i < a.length; i += 2) {
+        if (a[i] != SUBTRIE || hasEntry(gcasRead((INode) a[i + 1]))) {
           return true;
         }
       }
@@ -1122,11 +1297,13 @@ public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements Concur
 
   private long slots(MainNode m) {
     if (m instanceof CNode) {
-      CNode cn = (CNode) m;
-      long n = cn.array.length;
-      for (Object sub : cn.array) {
-        if (sub instanceof INode) {
-          n += slots(gcasRead((INode) sub));
+      Object[] a = ((CNode) m).array;
+      long n = a.length / 2;
+      for (int i = 0; i < a.length; i += 2) {
+        if (a[i] == SUBTRIE) {
+          n += slots(gcasRead((INode) a[i + 1]));
+        } else if (a[i] == BUCKET) {
+          n += ((Object[]) a[i + 1]).length / 2;
         }
       }
       return n;
@@ -1138,10 +1315,11 @@ public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements Concur
     if (!(m instanceof CNode)) {
       return 0;
     }
+    Object[] a = ((CNode) m).array;
     int d = 0;
-    for (Object sub : ((CNode) m).array) {
-      if (sub instanceof INode) {
-        d = Math.max(d, depthOf(gcasRead((INode) sub)));
+    for (int i = 0; i < a.length; i += 2) {
+      if (a[i] == SUBTRIE) {
+        d = Math.max(d, depthOf(gcasRead((INode) a[i + 1])));
       }
     }
     return d + 1;
@@ -1156,7 +1334,7 @@ public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements Concur
     private final Object[][] arrays = new Object[MAX_DEPTH + 1][];
     private final int[] next = new int[MAX_DEPTH + 1];
     private int depth = -1;
-    /** Pending entries of a tomb or collision list, as key, value pairs. */
+    /** Pending entries of a tomb, bucket or collision list, as key, value pairs. */
     private Object[] pending;
     private int pendingAt;
     Object key;
@@ -1212,15 +1390,17 @@ public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements Concur
           arrays[depth--] = null;
           continue;
         }
-        next[depth] = i + 1;
-        Object sub = a[i];
-        if (sub instanceof SNode) {
-          SNode sn = (SNode) sub;
-          key = sn.key;
-          value = sn.value;
+        next[depth] = i + 2;
+        if (a[i] == SUBTRIE) {
+          enter(snap.gcasRead((INode) a[i + 1]));
+        } else if (a[i] == BUCKET) {
+          pending = (Object[]) a[i + 1]; // immutable: read in place
+          pendingAt = 0;
+        } else {
+          key = a[i];
+          value = a[i + 1];
           return;
         }
-        enter(snap.gcasRead((INode) sub));
       }
     }
   }
@@ -1459,9 +1639,14 @@ public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements Concur
     MainNode prev;
   }
 
-  /** Branch node: bitmap-compressed children (SNode or INode). Immutable but for {@code prev}. */
+  /**
+   * Branch node: bitmap-compressed children, two array slots per child: {@code key, value} for
+   * an entry (a leaf), {@code BUCKET, Object[]} for a leaf bucket, {@code SUBTRIE, INode} for a
+   * subtrie. Immutable but for {@code prev}.
+   */
   static final class CNode extends MainNode {
     final int bitmap;
+    /** Length {@code 2 * bitCount(bitmap)}; child {@code pos} is at {@code 2 * pos, 2 * pos + 1}. */
     final Object[] array;
 
     CNode(int bitmap, Object[] array) {
@@ -1469,24 +1654,28 @@ public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements Concur
       this.array = array;
     }
 
-    CNode insertedAt(int pos, int flag, Object child) {
-      Object[] a = new Object[array.length + 1];
-      System.arraycopy(array, 0, a, 0, pos);
-      a[pos] = child;
-      System.arraycopy(array, pos, a, pos + 1, array.length - pos);
+    CNode insertedAt(int pos, int flag, Object k, Object v) {
+      int i = 2 * pos;
+      Object[] a = new Object[array.length + 2];
+      System.arraycopy(array, 0, a, 0, i);
+      a[i] = k;
+      a[i + 1] = v;
+      System.arraycopy(array, i, a, i + 2, array.length - i);
       return new CNode(bitmap | flag, a);
     }
 
-    CNode updatedAt(int pos, Object child) {
+    CNode updatedAt(int pos, Object k, Object v) {
       Object[] a = array.clone();
-      a[pos] = child;
+      a[2 * pos] = k;
+      a[2 * pos + 1] = v;
       return new CNode(bitmap, a);
     }
 
     CNode removedAt(int pos, int flag) {
-      Object[] a = new Object[array.length - 1];
-      System.arraycopy(array, 0, a, 0, pos);
-      System.arraycopy(array, pos + 1, a, pos, array.length - pos - 1);
+      int i = 2 * pos;
+      Object[] a = new Object[array.length - 2];
+      System.arraycopy(array, 0, a, 0, i);
+      System.arraycopy(array, i + 2, a, i, array.length - i - 2);
       return new CNode(bitmap ^ flag, a);
     }
   }
@@ -1495,22 +1684,18 @@ public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements Concur
   static final class TNode extends MainNode {
     final Object key;
     final Object value;
-    final int hash;
 
-    TNode(Object key, Object value, int hash) {
+    TNode(Object key, Object value) {
       this.key = key;
       this.value = value;
-      this.hash = hash;
     }
   }
 
   /** Collision list: two or more keys with the same 32-bit hash, in a persistent bucket. */
   static final class LNode extends MainNode {
-    final int hash;
     final CollisionBucket<Object, Object> bucket;
 
-    LNode(int hash, CollisionBucket<Object, Object> bucket) {
-      this.hash = hash;
+    LNode(CollisionBucket<Object, Object> bucket) {
       this.bucket = bucket;
     }
   }
@@ -1521,19 +1706,6 @@ public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements Concur
 
     FailedNode(MainNode previous) {
       this.previous = previous;
-    }
-  }
-
-  /** Leaf: one entry. Immutable. */
-  static final class SNode {
-    final Object key;
-    final Object value;
-    final int hash;
-
-    SNode(Object key, Object value, int hash) {
-      this.key = key;
-      this.value = value;
-      this.hash = hash;
     }
   }
 
@@ -1568,6 +1740,10 @@ public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements Concur
 
   private static MainNode prevAcquire(MainNode m) {
     return (MainNode) PREV.getAcquire(m);
+  }
+
+  private static MainNode prevOpaque(MainNode m) {
+    return (MainNode) PREV.getOpaque(m);
   }
 
   /** Plain write of a fresh node's {@code prev}, before the node is published by a CAS. */
