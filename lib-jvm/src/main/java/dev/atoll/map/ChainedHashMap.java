@@ -763,6 +763,9 @@ public final class ChainedHashMap<K, V> extends AbstractMap<K, V> implements Con
     if (head == target) {
       return replacement;
     }
+    if (head.next == target) { // the common case at the loads this table keeps: no prefix array
+      return new Node(head.hash, head.key, head.value, replacement);
+    }
     int n = 0;
     for (Node e = head; e != target; e = e.next) {
       n++;
