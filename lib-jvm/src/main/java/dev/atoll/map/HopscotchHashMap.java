@@ -272,11 +272,6 @@ public final class HopscotchHashMap<K, V> extends AbstractMap<K, V> implements C
     this.table = new Table(Sizing.tableSizeFor(initialCapacity, MAX_LOAD, MIN_CAPACITY));
   }
 
-  /** The seed this map spreads hash codes with (tests engineer collisions with it). */
-  int seed() {
-    return seed;
-  }
-
   /**
    * Returns the length of the current table (slots), for tests and monitoring. It grows and shrinks
    * with the entry count.
