@@ -13,7 +13,7 @@ import java.util.Objects;
  *
  * <pre>{@code
  * LockMap<String, Account> accounts = new LockMap<>();
- * try (dev.atoll.lock.Entry<String, Account> e = accounts.entry("alice")) {   // other keys stay available
+ * try (Entry<String, Account> e = accounts.entry("alice")) {   // other keys stay available
  *   Account a = e.get();                                       // null if absent
  *   e.set(a == null ? Account.open() : a.deposit(10));
  * }                                                            // released; next waiter gets it
