@@ -26,10 +26,18 @@ public interface BatchEntry<K, V> extends AutoCloseable {
    */
   Entry<K, V> entry(K key);
 
-  /** Returns the distinct keys of this batch, in the order they were locked. */
+  /**
+   * Returns the distinct keys of this batch.
+   *
+   * @return the keys, in the order they were locked
+   */
   Set<K> keys();
 
-  /** Returns the entries of this batch, in the order they were locked. */
+  /**
+   * Returns the entries of this batch.
+   *
+   * @return the entries, in the order they were locked
+   */
   Collection<Entry<K, V>> entries();
 
   /**

@@ -2,8 +2,8 @@ package dev.atoll.lock;
 
 /**
  * Exclusive access to one key of a {@link KeyLockMap}, whether or not the key has a value: the
- * handle returned by {@link KeyLockMap#entry}, {@link KeyLockMap#tryEntry()}, {@link
- * KeyLockMap#lockAsync} and the batch lock. While an {@code Entry} is open no other entry, batch
+ * handle returned by {@link KeyLockMap#entry}, {@link KeyLockMap#tryEntry(Object)},
+ * {@link KeyLockMap#lockAsync} and the batch lock. While an {@code Entry} is open no other entry, batch
  * or map operation on its key proceeds; operations on other keys are never blocked by it.
  *
  * <p>An entry is released by {@link #close()} (use try-with-resources). It is not reentrant and
@@ -25,13 +25,25 @@ package dev.atoll.lock;
  * @param <V> the type of values
  */
 public interface Entry<K, V> extends AutoCloseable {
-  /** Returns the key this entry locks. */
+  /**
+   * Returns the key this entry locks (also after close).
+   *
+   * @return the key
+   */
   K key();
 
-  /** Returns the current value of the key, or {@code null} when the key has no value. */
+  /**
+   * Returns the current value of the key.
+   *
+   * @return the value, or {@code null} when the key has no value
+   */
   V get();
 
-  /** Returns whether the key has a value. */
+  /**
+   * Returns whether the key has a value.
+   *
+   * @return {@code true} if the key has a value
+   */
   boolean isPresent();
 
   /**

@@ -13,7 +13,7 @@ import java.util.Objects;
  *
  * <pre>{@code
  * LockMap<String, Account> accounts = new LockMap<>();
- * try (dev.atoll.lock.Entry<String, Account> e = accounts.entry("alice")) {   // other keys stay available
+ * try (Entry<String, Account> e = accounts.entry("alice")) {   // other keys stay available
  *   Account a = e.get();                                       // null if absent
  *   e.set(a == null ? Account.open() : a.deposit(10));
  * }                                                            // released; next waiter gets it
@@ -28,7 +28,9 @@ import java.util.Objects;
  * its value, its holder and a FIFO queue of waiters, each either a parked thread or an
  * asynchronous request. A record disappears as soon as the key has no value, no holder, no waiter
  * and no batch reservation, under the same shard lock that lockers use to find or create it: two
- * locks for one key can never exist. Tables grow and shrink with the number of records. An
+ * locks for one key can never exist. Tables grow and shrink with the number of records; keys with
+ * equal hashes share one chain position through a {@code CollisionBucket} (ordered for
+ * {@link Comparable} keys), so hash flooding stays O(log n) per operation. An
  * uncontended {@code entry(key)} + {@code close()} takes the shard lock twice and allocates the
  * entry handle (and the record when the key had none), nothing else.
  *

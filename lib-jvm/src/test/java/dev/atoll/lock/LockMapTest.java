@@ -259,12 +259,15 @@ class LockMapTest {
   }
 
   private static void overlappingBatches(IntFunction<Object> key) {
+    overlappingBatches(key, 4, 2_500);
+  }
+
+  /** {@code threads} threads each lock {@code batches} random batches of up to six of 24 keys. */
+  static void overlappingBatches(IntFunction<Object> key, int threads, int batches) {
     long seed = Seeds.next();
     LockMap<Object, Integer> map = new LockMap<>(2);
     int keys = 24;
     long[] plain = new long[keys];
-    int threads = 4;
-    int batches = 2_500;
     Threads.run(threads, t -> {
       SplittableRandom rnd = new SplittableRandom(seed + t);
       for (int b = 0; b < batches; b++) {
