@@ -2,6 +2,7 @@ package dev.atoll.benchmarks;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.atoll.lock.LruLockMap;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -14,16 +15,17 @@ import org.openjdk.jmh.annotations.State;
 
 /**
  * Gets from a bounded cache of 10,000 entries, keys Zipfian over 100,000 (misses insert): the peer
- * for LruLockMap's get. Caffeine is the peer; the LockMap issue adds LruLockMap.
+ * for LruLockMap's get. Caffeine is the peer of Atoll's LruLockMap.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 @State(Scope.Benchmark)
 public class CacheBenchmark {
-  @Param({"CAFFEINE"})
+  @Param({"CAFFEINE", "LRU_LOCK_MAP"})
   public String impl;
 
   private Cache<Long, Long> caffeine;
+  private LruLockMap<Long, Long> lru;
 
   /** This thread's keys. */
   @State(Scope.Thread)
@@ -44,8 +46,13 @@ public class CacheBenchmark {
   @Setup
   public void fill() {
     caffeine = Caffeine.newBuilder().maximumSize(10_000).build();
+    lru = new LruLockMap<>(10_000);
     for (long i = 0; i < 10_000; i++) {
-      caffeine.put(i, i);
+      if (impl.equals("CAFFEINE")) {
+        caffeine.put(i, i);
+      } else {
+        lru.put(i, i);
+      }
     }
   }
 
@@ -53,6 +60,13 @@ public class CacheBenchmark {
   @Benchmark
   public Long get(Keys keys) {
     Long key = keys.keys[keys.next++ & (KeyStreams.LENGTH - 1)];
+    if (impl.equals("LRU_LOCK_MAP")) {
+      Long v = lru.get(key);
+      if (v == null) {
+        lru.putIfAbsent(key, key);
+      }
+      return v;
+    }
     Long v = caffeine.getIfPresent(key);
     if (v == null) {
       caffeine.put(key, key);

@@ -1,6 +1,8 @@
 package dev.atoll.benchmarks;
 
 import com.google.common.util.concurrent.Striped;
+import dev.atoll.lock.Entry;
+import dev.atoll.lock.LockMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -18,8 +20,8 @@ import org.openjdk.jmh.annotations.State;
 /**
  * Lock and unlock of one key per invocation. {@code uncontended}: each thread cycles over its own
  * 1,024 keys; {@code contended}: every thread uses the same key. Peers: the
- * {@code ConcurrentHashMap<K, ReentrantLock>} pattern and Guava {@code Striped<Lock>}; the LockMap
- * issue adds its implementation as another {@code impl} value.
+ * {@code ConcurrentHashMap<K, ReentrantLock>} pattern and Guava {@code Striped<Lock>}; Atoll:
+ * {@code LockMap.entry(key)} + {@code close()} ({@code LOCK_MAP}).
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -27,7 +29,7 @@ public class LockBenchmark {
   /** The shared locks. */
   @State(Scope.Benchmark)
   public static class Locks {
-    @Param({"CHM_REENTRANTLOCK", "GUAVA_STRIPED"})
+    @Param({"CHM_REENTRANTLOCK", "GUAVA_STRIPED", "LOCK_MAP"})
     public String impl;
 
     @Param({"uncontended", "contended"})
@@ -35,6 +37,7 @@ public class LockBenchmark {
 
     final ConcurrentHashMap<Long, ReentrantLock> chm = new ConcurrentHashMap<>();
     final Striped<Lock> striped = Striped.lock(64);
+    final LockMap<Long, Long> lockMap = new LockMap<>();
     final AtomicInteger threads = new AtomicInteger();
 
     Lock lockFor(Long key) {
@@ -60,7 +63,13 @@ public class LockBenchmark {
   /** One lock + unlock. */
   @Benchmark
   public void lockUnlock(Locks locks, Keys keys) {
-    Lock lock = locks.lockFor(keys.keys[keys.next++ & 1023]);
+    Long key = keys.keys[keys.next++ & 1023];
+    if (locks.impl.equals("LOCK_MAP")) {
+      Entry<Long, Long> e = locks.lockMap.entry(key);
+      e.close();
+      return;
+    }
+    Lock lock = locks.lockFor(key);
     lock.lock();
     lock.unlock();
   }

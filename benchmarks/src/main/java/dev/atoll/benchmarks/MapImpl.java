@@ -1,5 +1,7 @@
 package dev.atoll.benchmarks;
 
+import dev.atoll.leftright.LeftRightMap;
+import dev.atoll.leftright.ReadHandle;
 import dev.atoll.map.ChainedHashMap;
 import dev.atoll.map.HashTrieMap;
 import dev.atoll.map.HopscotchHashMap;
@@ -40,7 +42,12 @@ public enum MapImpl {
   /** ProbingHashMap segments, one per CPU by default (moka_cht). */
   SEGMENTED(SegmentedHashMap::new),
   /** Lock-free hash trie with O(1) snapshots (cmap). */
-  HASH_TRIE(HashTrieMap::new);
+  HASH_TRIE(HashTrieMap::new),
+  /**
+   * LeftRightMap (evmap) behind a Map adapter: put = update + publish; get = getOne through the
+   * calling thread's ReadHandle. For the read-while-writing benchmark and the footprint only.
+   */
+  LEFT_RIGHT(LeftRightAdapter::new);
 
   private final Supplier<Map<Long, Long>> factory;
 
@@ -51,6 +58,30 @@ public enum MapImpl {
   /** A new empty map. */
   public Map<Long, Long> create() {
     return factory.get();
+  }
+
+  /** A LeftRightMap seen as a Map: one writer thread, readers on any thread. */
+  static final class LeftRightAdapter extends AbstractMap<Long, Long> {
+    private final LeftRightMap<Long, Long, Void> map = LeftRightMap.create();
+    private final ThreadLocal<ReadHandle<Long, Long, Void>> readers =
+        ThreadLocal.withInitial(() -> map.readers().handle());
+
+    @Override
+    public Long get(Object key) {
+      return readers.get().getOne((Long) key);
+    }
+
+    @Override
+    public Long put(Long key, Long value) {
+      map.writer().update(key, value);
+      map.writer().publish();
+      return null; // the benchmarks ignore it
+    }
+
+    @Override
+    public Set<Map.Entry<Long, Long>> entrySet() {
+      throw new UnsupportedOperationException("not needed by the benchmarks");
+    }
   }
 
   /** HashMap behind a read-write lock: the "just add a lock" baseline. */

@@ -17,13 +17,14 @@ import org.openjdk.jmh.annotations.TearDown;
 /**
  * Reads of 1M keys while a background writer thread keeps updating the map — the read-replica
  * workload of the left-right map. {@code HASHMAP} is the limit: an unsynchronised HashMap read with
- * NO writer (it is not safe with one). The LeftRightMap issue adds its implementation here.
+ * NO writer (it is not safe with one). {@code LEFT_RIGHT}: a LeftRightMap whose writer publishes
+ * after every write, read with {@code getOne} through a per-thread ReadHandle.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 @State(Scope.Benchmark)
 public class ReadWhileWritingBenchmark {
-  @Param({"HASHMAP", "CHM", "RWLOCK_HASHMAP"})
+  @Param({"HASHMAP", "CHM", "RWLOCK_HASHMAP", "LEFT_RIGHT"})
   public String impl;
 
   @Param({"1000000"})

@@ -1,5 +1,6 @@
 package dev.atoll.benchmarks;
 
+import dev.atoll.lock.LockMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -18,7 +19,7 @@ import org.openjdk.jmh.annotations.State;
  * Suspending lock and unlock of one key per operation, from coroutines ({@link SuspendLocks} runs a
  * batch of them per invocation). {@code uncontended}: each thread cycles over its own 1,024 keys;
  * {@code contended}: every thread uses the same key. Peer: a {@code ConcurrentHashMap<K, Mutex>} of
- * kotlinx.coroutines {@link Mutex}es; the LockMap issue adds its suspending lock.
+ * kotlinx.coroutines {@link Mutex}es; Atoll: {@code LockMap.withLock} ({@code LOCK_MAP}).
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -26,13 +27,14 @@ public class SuspendLockBenchmark {
   /** The shared locks. */
   @State(Scope.Benchmark)
   public static class Locks {
-    @Param({"CHM_MUTEX"})
+    @Param({"CHM_MUTEX", "LOCK_MAP"})
     public String impl;
 
     @Param({"uncontended", "contended"})
     public String contention;
 
     final ConcurrentHashMap<Long, Mutex> mutexes = new ConcurrentHashMap<>();
+    final LockMap<Long, Long> lockMap = new LockMap<>();
     final AtomicInteger threads = new AtomicInteger();
   }
 
@@ -55,7 +57,8 @@ public class SuspendLockBenchmark {
   @Benchmark
   @OperationsPerInvocation(SuspendLocks.BATCH)
   public int withLock(Locks locks, Keys keys) {
-    keys.next = SuspendLocks.mutexMap(locks.mutexes, keys.keys, keys.next);
+    keys.next = locks.impl.equals("LOCK_MAP") ? SuspendLocks.lockMap(locks.lockMap, keys.keys, keys.next)
+        : SuspendLocks.mutexMap(locks.mutexes, keys.keys, keys.next);
     return keys.next;
   }
 }

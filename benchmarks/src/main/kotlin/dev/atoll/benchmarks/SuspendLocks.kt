@@ -1,5 +1,7 @@
 package dev.atoll.benchmarks
 
+import dev.atoll.coroutines.withLock
+import dev.atoll.lock.LockMap
 import kotlinx.coroutines.runBlocking
 import kotlinx.coroutines.sync.Mutex
 import kotlinx.coroutines.sync.withLock
@@ -20,6 +22,16 @@ object SuspendLocks {
         var i = start
         repeat(BATCH) {
             map.computeIfAbsent(keys[i++ and 1023]) { Mutex() }.withLock { }
+        }
+        i
+    }
+
+    /** Atoll's suspending per-key lock: `LockMap.withLock`. */
+    @JvmStatic
+    fun lockMap(map: LockMap<Long, Long>, keys: Array<Long>, start: Int): Int = runBlocking {
+        var i = start
+        repeat(BATCH) {
+            map.withLock(keys[i++ and 1023]) { }
         }
         i
     }
