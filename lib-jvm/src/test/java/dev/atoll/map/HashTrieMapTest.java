@@ -268,6 +268,44 @@ class HashTrieMapTest extends ConcurrentMapContract {
   }
 
   @Test
+  void bucketsSplitAndShrinkAtEveryDepth() {
+    // Hash functions whose values share many low bits: slots fill up as leaf buckets, overflow
+    // and split several levels down (down to collision lists where whole hashes are equal),
+    // then shrink back, with a snapshot holding the full state.
+    List<java.util.function.ToIntFunction<Integer>> hashers = List.of(
+        k -> k << 25, k -> k << 27, k -> (k & 7) << 29, k -> (k & 3) << 30 | 5, k -> k % 11);
+    for (java.util.function.ToIntFunction<Integer> hasher : hashers) {
+      HashTrieMap<Integer, Integer> m = new HashTrieMap<>(hasher);
+      Map<Integer, Integer> model = new HashMap<>();
+      for (int i = 0; i < 200; i++) {
+        m.put(i, i);
+        model.put(i, i);
+        assertEquals(model.size(), m.size());
+      }
+      HashTrieMap<Integer, Integer> snap = m.snapshot();
+      for (int i = 0; i < 200; i++) {
+        assertEquals(i, m.get(i));
+        assertEquals(i, m.replace(i, -i));
+      }
+      for (int i = 0; i < 200; i += 3) {
+        assertEquals(-i, m.remove(i));
+        model.remove(i);
+      }
+      model.replaceAll((k, v) -> -k);
+      assertEquals(model, new HashMap<>(m));
+      for (int i = 0; i < 200; i++) {
+        assertEquals(i, snap.get(i), "the snapshot keeps the state it was taken at");
+      }
+      for (int i = 0; i < 200; i++) {
+        m.remove(i);
+      }
+      assertTrue(m.isEmpty());
+      assertTrue(m.slotCount() <= 1, "slots after removing everything: " + m.slotCount());
+      assertEquals(200, snap.size());
+    }
+  }
+
+  @Test
   void valuesRemovedAfterASnapshotIsDroppedBecomeUnreachable() {
     HashTrieMap<String, Object> m = new HashTrieMap<>();
     Object v = new Object();
