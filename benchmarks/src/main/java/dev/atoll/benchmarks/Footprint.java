@@ -30,6 +30,9 @@ public final class Footprint {
       for (Long k : keys) {
         map.put(k, k); // value == key object: counted once, subtracted once
       }
+      if (map instanceof MapImpl.LeftRightAdapter) {
+        ((MapImpl.LeftRightAdapter) map).flush();
+      }
       long total = GraphLayout.parseInstance(map).totalSize();
       System.out.printf(Locale.ROOT, "%s\t%.1f%n", impl, (total - keysAndValues) / (double) n);
     }

@@ -18,7 +18,7 @@ import org.openjdk.jmh.annotations.TearDown;
  * Reads of 1M keys while a background writer thread keeps updating the map — the read-replica
  * workload of the left-right map. {@code HASHMAP} is the limit: an unsynchronised HashMap read with
  * NO writer (it is not safe with one). {@code LEFT_RIGHT}: a LeftRightMap whose writer publishes
- * after every write, read with {@code getOne} through a per-thread ReadHandle.
+ * after every 64 writes, read with {@code getOne} through a per-thread ReadHandle.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -55,6 +55,9 @@ public class ReadWhileWritingBenchmark {
     map = impl.equals("HASHMAP") ? new HashMap<>() : MapImpl.valueOf(impl).create();
     for (long i = 0; i < size; i++) {
       map.put(i, i);
+    }
+    if (map instanceof MapImpl.LeftRightAdapter) {
+      ((MapImpl.LeftRightAdapter) map).flush();
     }
     if (!impl.equals("HASHMAP")) {
       running = true;
