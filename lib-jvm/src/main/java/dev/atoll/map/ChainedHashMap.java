@@ -6,9 +6,7 @@ import dev.atoll.internal.Hashing;
 import dev.atoll.internal.Sizing;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.util.AbstractCollection;
 import java.util.AbstractMap;
-import java.util.AbstractSet;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Iterator;
@@ -595,7 +593,7 @@ public final class ChainedHashMap<K, V> extends AbstractMap<K, V> implements Con
   @Override
   public Set<K> keySet() {
     Set<K> v = keyView;
-    return v != null ? v : (keyView = new KeyView());
+    return v != null ? v : (keyView = new MapViews.Keys<>(this, new Views()));
   }
 
   /**
@@ -605,7 +603,7 @@ public final class ChainedHashMap<K, V> extends AbstractMap<K, V> implements Con
   @Override
   public Collection<V> values() {
     Collection<V> v = valueView;
-    return v != null ? v : (valueView = new ValueView());
+    return v != null ? v : (valueView = new MapViews.Values<>(this, new Views()));
   }
 
   /**
@@ -615,7 +613,7 @@ public final class ChainedHashMap<K, V> extends AbstractMap<K, V> implements Con
   @Override
   public Set<Map.Entry<K, V>> entrySet() {
     Set<Map.Entry<K, V>> v = entryView;
-    return v != null ? v : (entryView = new EntryView());
+    return v != null ? v : (entryView = new MapViews.Entries<>(this, new Views()));
   }
 
   // ================================================================== put, remove
@@ -1073,58 +1071,10 @@ public final class ChainedHashMap<K, V> extends AbstractMap<K, V> implements Con
     }
   }
 
-  /** An entry from an iterator; {@code setValue} writes through to the map. */
-  private final class WriteThroughEntry implements Map.Entry<K, V> {
-    private final K key;
-    private V value;
-
-    WriteThroughEntry(K key, V value) {
-      this.key = key;
-      this.value = value;
-    }
-
+  /** Where the shared {@link MapViews} get this map's weakly consistent iterators. */
+  private final class Views implements MapViews.Source<K, V> {
     @Override
-    public K getKey() {
-      return key;
-    }
-
-    @Override
-    public V getValue() {
-      return value;
-    }
-
-    @Override
-    public V setValue(V v) {
-      Objects.requireNonNull(v, "value");
-      V old = value;
-      put(key, v);
-      value = v;
-      return old;
-    }
-
-    @Override
-    public boolean equals(Object o) {
-      if (!(o instanceof Map.Entry)) {
-        return false;
-      }
-      Map.Entry<?, ?> e = (Map.Entry<?, ?>) o;
-      return key.equals(e.getKey()) && value.equals(e.getValue());
-    }
-
-    @Override
-    public int hashCode() {
-      return key.hashCode() ^ value.hashCode();
-    }
-
-    @Override
-    public String toString() {
-      return key + "=" + value;
-    }
-  }
-
-  private final class KeyView extends AbstractSet<K> {
-    @Override
-    public Iterator<K> iterator() {
+    public Iterator<K> keyIterator() {
       return new Traversal<K>() {
         @Override
         @SuppressWarnings("unchecked")
@@ -1135,34 +1085,7 @@ public final class ChainedHashMap<K, V> extends AbstractMap<K, V> implements Con
     }
 
     @Override
-    public int size() {
-      return ChainedHashMap.this.size();
-    }
-
-    @Override
-    public boolean isEmpty() {
-      return ChainedHashMap.this.isEmpty();
-    }
-
-    @Override
-    public boolean contains(Object o) {
-      return containsKey(o);
-    }
-
-    @Override
-    public boolean remove(Object o) {
-      return ChainedHashMap.this.remove(o) != null;
-    }
-
-    @Override
-    public void clear() {
-      ChainedHashMap.this.clear();
-    }
-  }
-
-  private final class ValueView extends AbstractCollection<V> {
-    @Override
-    public Iterator<V> iterator() {
+    public Iterator<V> valueIterator() {
       return new Traversal<V>() {
         @Override
         @SuppressWarnings("unchecked")
@@ -1173,77 +1096,14 @@ public final class ChainedHashMap<K, V> extends AbstractMap<K, V> implements Con
     }
 
     @Override
-    public int size() {
-      return ChainedHashMap.this.size();
-    }
-
-    @Override
-    public boolean isEmpty() {
-      return ChainedHashMap.this.isEmpty();
-    }
-
-    @Override
-    public boolean contains(Object o) {
-      return containsValue(o);
-    }
-
-    @Override
-    public void clear() {
-      ChainedHashMap.this.clear();
-    }
-  }
-
-  private final class EntryView extends AbstractSet<Map.Entry<K, V>> {
-    @Override
-    public Iterator<Map.Entry<K, V>> iterator() {
+    public Iterator<Map.Entry<K, V>> entryIterator() {
       return new Traversal<Map.Entry<K, V>>() {
         @Override
         @SuppressWarnings("unchecked")
         Map.Entry<K, V> make(Object k, Object v) {
-          return new WriteThroughEntry((K) k, (V) v);
+          return new MapViews.WriteThroughEntry<>(ChainedHashMap.this, (K) k, (V) v);
         }
       };
-    }
-
-    @Override
-    public int size() {
-      return ChainedHashMap.this.size();
-    }
-
-    @Override
-    public boolean isEmpty() {
-      return ChainedHashMap.this.isEmpty();
-    }
-
-    @Override
-    public boolean contains(Object o) {
-      if (!(o instanceof Map.Entry)) {
-        return false;
-      }
-      Map.Entry<?, ?> e = (Map.Entry<?, ?>) o;
-      Object k = e.getKey();
-      Object v = e.getValue();
-      if (k == null || v == null) {
-        return false;
-      }
-      Object cur = get(k);
-      return cur != null && (cur == v || v.equals(cur));
-    }
-
-    @Override
-    public boolean remove(Object o) {
-      if (!(o instanceof Map.Entry)) {
-        return false;
-      }
-      Map.Entry<?, ?> e = (Map.Entry<?, ?>) o;
-      Object k = e.getKey();
-      Object v = e.getValue();
-      return k != null && v != null && ChainedHashMap.this.remove(k, v);
-    }
-
-    @Override
-    public void clear() {
-      ChainedHashMap.this.clear();
     }
   }
 

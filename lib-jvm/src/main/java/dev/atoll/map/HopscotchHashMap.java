@@ -6,9 +6,7 @@ import dev.atoll.internal.Hashing;
 import dev.atoll.internal.Sizing;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.util.AbstractCollection;
 import java.util.AbstractMap;
-import java.util.AbstractSet;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashSet;
@@ -642,7 +640,7 @@ public final class HopscotchHashMap<K, V> extends AbstractMap<K, V> implements C
   public Set<K> keySet() {
     Set<K> v = keyView;
     if (v == null) {
-      v = new KeyView();
+      v = new MapViews.Keys<>(this, new Views());
       keyView = v;
     }
     return v;
@@ -653,7 +651,7 @@ public final class HopscotchHashMap<K, V> extends AbstractMap<K, V> implements C
   public Collection<V> values() {
     Collection<V> v = valueView;
     if (v == null) {
-      v = new ValueView();
+      v = new MapViews.Values<>(this, new Views());
       valueView = v;
     }
     return v;
@@ -667,7 +665,7 @@ public final class HopscotchHashMap<K, V> extends AbstractMap<K, V> implements C
   public Set<Map.Entry<K, V>> entrySet() {
     Set<Map.Entry<K, V>> v = entryView;
     if (v == null) {
-      v = new EntryView();
+      v = new MapViews.Entries<>(this, new Views());
       entryView = v;
     }
     return v;
@@ -1407,58 +1405,10 @@ public final class HopscotchHashMap<K, V> extends AbstractMap<K, V> implements C
     }
   }
 
-  /** An entry from an iterator; {@code setValue} writes through to the map. */
-  private final class WriteThroughEntry implements Map.Entry<K, V> {
-    private final K key;
-    private V value;
-
-    WriteThroughEntry(K key, V value) {
-      this.key = key;
-      this.value = value;
-    }
-
+  /** Where the shared {@link MapViews} get this map's weakly consistent iterators. */
+  private final class Views implements MapViews.Source<K, V> {
     @Override
-    public K getKey() {
-      return key;
-    }
-
-    @Override
-    public V getValue() {
-      return value;
-    }
-
-    @Override
-    public V setValue(V v) {
-      Objects.requireNonNull(v, "value");
-      V old = value;
-      put(key, v);
-      value = v;
-      return old;
-    }
-
-    @Override
-    public boolean equals(Object o) {
-      if (!(o instanceof Map.Entry)) {
-        return false;
-      }
-      Map.Entry<?, ?> e = (Map.Entry<?, ?>) o;
-      return key.equals(e.getKey()) && value.equals(e.getValue());
-    }
-
-    @Override
-    public int hashCode() {
-      return key.hashCode() ^ value.hashCode();
-    }
-
-    @Override
-    public String toString() {
-      return key + "=" + value;
-    }
-  }
-
-  private final class KeyView extends AbstractSet<K> {
-    @Override
-    public Iterator<K> iterator() {
+    public Iterator<K> keyIterator() {
       return new BaseIterator<K>() {
         @Override
         @SuppressWarnings("unchecked")
@@ -1469,34 +1419,7 @@ public final class HopscotchHashMap<K, V> extends AbstractMap<K, V> implements C
     }
 
     @Override
-    public int size() {
-      return HopscotchHashMap.this.size();
-    }
-
-    @Override
-    public boolean isEmpty() {
-      return HopscotchHashMap.this.isEmpty();
-    }
-
-    @Override
-    public boolean contains(Object o) {
-      return containsKey(o);
-    }
-
-    @Override
-    public boolean remove(Object o) {
-      return HopscotchHashMap.this.remove(o) != null;
-    }
-
-    @Override
-    public void clear() {
-      HopscotchHashMap.this.clear();
-    }
-  }
-
-  private final class ValueView extends AbstractCollection<V> {
-    @Override
-    public Iterator<V> iterator() {
+    public Iterator<V> valueIterator() {
       return new BaseIterator<V>() {
         @Override
         @SuppressWarnings("unchecked")
@@ -1507,77 +1430,14 @@ public final class HopscotchHashMap<K, V> extends AbstractMap<K, V> implements C
     }
 
     @Override
-    public int size() {
-      return HopscotchHashMap.this.size();
-    }
-
-    @Override
-    public boolean isEmpty() {
-      return HopscotchHashMap.this.isEmpty();
-    }
-
-    @Override
-    public boolean contains(Object o) {
-      return containsValue(o);
-    }
-
-    @Override
-    public void clear() {
-      HopscotchHashMap.this.clear();
-    }
-  }
-
-  private final class EntryView extends AbstractSet<Map.Entry<K, V>> {
-    @Override
-    public Iterator<Map.Entry<K, V>> iterator() {
+    public Iterator<Map.Entry<K, V>> entryIterator() {
       return new BaseIterator<Map.Entry<K, V>>() {
         @Override
         @SuppressWarnings("unchecked")
         Map.Entry<K, V> make(Object k, Object v) {
-          return new WriteThroughEntry((K) k, (V) v);
+          return new MapViews.WriteThroughEntry<>(HopscotchHashMap.this, (K) k, (V) v);
         }
       };
-    }
-
-    @Override
-    public int size() {
-      return HopscotchHashMap.this.size();
-    }
-
-    @Override
-    public boolean isEmpty() {
-      return HopscotchHashMap.this.isEmpty();
-    }
-
-    @Override
-    public boolean contains(Object o) {
-      if (!(o instanceof Map.Entry)) {
-        return false;
-      }
-      Map.Entry<?, ?> e = (Map.Entry<?, ?>) o;
-      Object k = e.getKey();
-      Object v = e.getValue();
-      if (k == null || v == null) {
-        return false;
-      }
-      Object cur = get(k);
-      return cur != null && (cur == v || v.equals(cur));
-    }
-
-    @Override
-    public boolean remove(Object o) {
-      if (!(o instanceof Map.Entry)) {
-        return false;
-      }
-      Map.Entry<?, ?> e = (Map.Entry<?, ?>) o;
-      Object k = e.getKey();
-      Object v = e.getValue();
-      return k != null && v != null && HopscotchHashMap.this.remove(k, v);
-    }
-
-    @Override
-    public void clear() {
-      HopscotchHashMap.this.clear();
     }
   }
 

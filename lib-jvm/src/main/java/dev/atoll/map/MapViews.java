@@ -8,9 +8,10 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentMap;
 
 /**
- * The {@code keySet}/{@code values}/{@code entrySet} views shared by {@link ProbingHashMap} and
- * {@link SegmentedHashMap}: thin adapters that answer every query through the map's own
- * operations and iterate through the map's weakly consistent iterators. Not public.
+ * The {@code keySet}/{@code values}/{@code entrySet} views shared by {@link ProbingHashMap},
+ * {@link SegmentedHashMap}, {@link ChainedHashMap} and {@link HopscotchHashMap}: thin adapters
+ * that answer every query through the map's own operations and iterate through the map's weakly
+ * consistent iterators. Not public.
  */
 final class MapViews {
   private MapViews() {}
