@@ -40,6 +40,30 @@ public final class KeyStreams {
     }
   }
 
+  /**
+   * The key with index {@code i}: {@code i} itself for the "sequential" key set, or a bijective
+   * 64-bit mix of it for "scrambled". Sequential {@code Long} keys are a best case for a map that
+   * uses {@code hashCode()} almost as it is (ConcurrentHashMap, HashMap): neighbouring keys get
+   * neighbouring buckets. Scrambled keys (like random ids) take that advantage away.
+   */
+  public static long key(String keySet, long i) {
+    switch (keySet) {
+      case "sequential":
+        return i;
+      case "scrambled":
+        return scramble(i);
+      default:
+        throw new IllegalArgumentException("key set must be sequential or scrambled, was " + keySet);
+    }
+  }
+
+  /** A bijection on long (the SplitMix64 finaliser), so distinct indexes give distinct keys. */
+  static long scramble(long z) {
+    z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
+    z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
+    return z ^ (z >>> 31);
+  }
+
   /** {@code LENGTH} operations with the given percentages of get/put/remove (e.g. "95/4/1"). */
   public static byte[] ops(String mix, long seed) {
     String[] p = mix.split("/");

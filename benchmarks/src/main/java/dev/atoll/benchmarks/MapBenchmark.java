@@ -37,6 +37,10 @@ public class MapBenchmark {
     @Param({"100/0/0", "95/4/1", "50/25/25"})
     public String mix;
 
+    /** The key set: {@code 0..size-1}, or those indexes scrambled over all 64 bits (see KeyStreams). */
+    @Param({"sequential", "scrambled"})
+    public String keys;
+
     Map<Long, Long> map;
     final AtomicInteger threadSeeds = new AtomicInteger();
 
@@ -47,7 +51,8 @@ public class MapBenchmark {
       }
       map = MapImpl.valueOf(impl).create();
       for (long i = 0; i < size; i++) {
-        map.put(i, i);
+        long k = KeyStreams.key(keys, i);
+        map.put(k, k); // two Long instances: key and value
       }
     }
   }
@@ -65,7 +70,7 @@ public class MapBenchmark {
       long[] raw = KeyStreams.keys(shared.dist, shared.size, 42 + t);
       keys = new Long[raw.length];
       for (int i = 0; i < raw.length; i++) {
-        keys[i] = Long.valueOf(raw[i]); // new instances (beyond the small Long cache): lookups pay equals()
+        keys[i] = Long.valueOf(KeyStreams.key(shared.keys, raw[i])); // new instances (beyond the small Long cache): lookups pay equals()
       }
       ops = KeyStreams.ops(shared.mix, 7 + t);
     }

@@ -911,8 +911,23 @@ public final class ChainedHashMap<K, V> extends AbstractMap<K, V> implements Con
       int factor = m / n;
       int shift = Integer.numberOfTrailingZeros(n);
       Node[] heads = new Node[factor];
+      // The longest suffix of the chain whose keys all go to one new bucket is reused as it is
+      // (nodes are immutable); only the nodes before it are copied. Most chains are one node long,
+      // so most nodes are never copied, and a node stays next to its key in memory.
+      Node run = f.content;
+      int runK = 0;
       for (Node e = f.content; e != null; e = e.next) {
         int k = (e.hash & (m - 1)) >>> shift; // new index = g + k * n
+        if (e == f.content || k != runK) {
+          run = e;
+          runK = k;
+        }
+      }
+      if (run != null) {
+        heads[runK] = run;
+      }
+      for (Node e = f.content; e != run; e = e.next) {
+        int k = (e.hash & (m - 1)) >>> shift;
         heads[k] = new Node(e.hash, e.key, e.value, heads[k]);
       }
       for (int k = 0; k < factor; k++) {
@@ -927,9 +942,13 @@ public final class ChainedHashMap<K, V> extends AbstractMap<K, V> implements Con
         Frozen f = freeze(r, g + k * m);
         if (f == null) {
           filled = true; // a forwarded source: the target was filled before it
-        } else if (!filled) {
-          for (Node e = f.content; e != null; e = e.next) {
-            merged = new Node(e.hash, e.key, e.value, merged);
+        } else if (!filled && f.content != null) {
+          if (merged == null) {
+            merged = f.content; // the first non-empty chain is reused as the tail, uncopied
+          } else {
+            for (Node e = f.content; e != null; e = e.next) {
+              merged = new Node(e.hash, e.key, e.value, merged);
+            }
           }
         }
       }
