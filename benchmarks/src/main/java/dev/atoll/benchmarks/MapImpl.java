@@ -73,6 +73,11 @@ public enum MapImpl {
       return readers.get().getOne((Long) key);
     }
 
+    /** A new read handle, for a benchmark thread that keeps its own (as real readers do). */
+    ReadHandle<Long, Long, Void> newReader() {
+      return map.readers().handle();
+    }
+
     private int unpublished;
 
     /** Publishes after every {@link #PUBLISH_EVERY} writes (and {@link #flush()} publishes the rest). */

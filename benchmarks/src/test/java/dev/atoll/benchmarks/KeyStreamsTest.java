@@ -2,6 +2,7 @@ package dev.atoll.benchmarks;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
@@ -16,6 +17,22 @@ class KeyStreamsTest {
     assertArrayEquals(KeyStreams.keys("uniform", 100_000, 5), KeyStreams.keys("uniform", 100_000, 5));
     assertArrayEquals(KeyStreams.ops("50/25/25", 9), KeyStreams.ops("50/25/25", 9));
     assertTrue(!Arrays.equals(KeyStreams.keys("uniform", 100_000, 5), KeyStreams.keys("uniform", 100_000, 6)));
+  }
+
+  @Test
+  void keySetsAreSequentialOrDistinctScrambledLongs() {
+    assertEquals(12345L, KeyStreams.key("sequential", 12345));
+    java.util.Set<Long> seen = new java.util.HashSet<>();
+    int small = 0;
+    for (long i = 0; i < 100_000; i++) {
+      long k = KeyStreams.key("scrambled", i);
+      assertTrue(seen.add(k), "scrambled keys must be distinct");
+      if (Math.abs(k) < 1L << 40) {
+        small++;
+      }
+    }
+    assertTrue(small < 100, "scrambled keys must spread over the 64-bit range, " + small + " were small");
+    assertThrows(IllegalArgumentException.class, () -> KeyStreams.key("random", 1));
   }
 
   @Test

@@ -44,18 +44,50 @@ class ReportTest {
     assertTrue(md.contains("| HOPSCOTCH | 1,200,000 |  | 1.20 |\n| CHM | 1,000,000 | 10,000 | 1.00 |\n"
         + "| CHAINED | 950,000 | 9,500 | 0.95 |"), md);
     // targets: worst ratio over both thread counts (0.90 at 2 threads for CHAINED, 0.95 for HOPSCOTCH)
-    assertTrue(md.contains("| #5 ChainedHashMap reads ≥ 0.9× CHM | worst 0.90× of 2 configs "
+    assertTrue(md.contains("| #5 ChainedHashMap reads ≥ 0.9× CHM (sequential keys) | worst 0.90× of 2 configs "
         + "(dist=uniform mix=100/0/0 size=1000000 t2) | yes |"), md);
-    assertTrue(md.contains("| #5 HopscotchHashMap reads ≥ 1.0× CHM | worst 0.95× of 2 configs "
+    assertTrue(md.contains("| #5 HopscotchHashMap reads ≥ 1.0× CHM (sequential keys) | worst 0.95× of 2 configs "
         + "(dist=uniform mix=100/0/0 size=1000000 t2) | **no** |"), md);
     assertTrue(md.contains("| #5 HopscotchHashMap memory < CHM | 30.0 vs 44.4 B/entry (0.68×) | yes |"), md);
-    assertTrue(md.contains("| #6 ProbingHashMap reads ≥ 1.0× CHM | not measured in this run | — |"), md);
+    assertTrue(md.contains("| #6 ProbingHashMap reads ≥ 1.0× CHM (scrambled keys) | not measured in this run | — |"), md);
     assertTrue(md.contains("| #7 HashTrieMap snapshot+write at 1M ≤ 1.5× its cost at 10k "
         + "| 1400 ns at 1M vs 1000 ns at 10k (1.40×) | yes |"), md);
     assertTrue(md.contains("| #9 LockMap entry+close ≥ 1.5× CHM of ReentrantLock | worst 1.20× of 1 configs"), md);
     // time-per-op tables list the fastest (lowest) first
     assertTrue(md.contains("| HASH_TRIE | 1,000 | 50.0 |"), md);
     assertTrue(md.contains("| HOPSCOTCH | 30.0 | 0.68 |"), md);
+  }
+
+  @Test
+  void mapTargetsAreCheckedPerKeySet() {
+    Map<String, String> seq = Map.of("impl", "CHM", "keys", "sequential", "dist", "uniform", "mix", "100/0/0", "size", "1000000");
+    List<Report.Row> rows = List.of(
+        new Report.Row("MapBenchmark", "op", seq, 1, 100, 1, "ops/s"),
+        new Report.Row("MapBenchmark", "op", with(seq, "impl", "CHAINED"), 1, 60, 1, "ops/s"),
+        new Report.Row("MapBenchmark", "op", with(seq, "keys", "scrambled"), 1, 100, 1, "ops/s"),
+        new Report.Row("MapBenchmark", "op", with(with(seq, "keys", "scrambled"), "impl", "CHAINED"), 1, 95, 1, "ops/s"));
+    String md = Report.render(rows, Map.of(), ENV);
+    assertTrue(md.contains("| #5 ChainedHashMap reads ≥ 0.9× CHM (sequential keys) | worst 0.60× of 1 configs"), md);
+    assertTrue(md.contains("| #5 ChainedHashMap reads ≥ 0.9× CHM (scrambled keys) | worst 0.95× of 1 configs"), md);
+    assertTrue(md.contains("### size 1000000, scrambled keys, uniform, mix 100/0/0, 1 thread"), md);
+  }
+
+  @Test
+  void snapshotTargetSubtractsTheWriteAlone() {
+    List<Report.Row> rows = List.of(
+        new Report.Row("SnapshotBenchmark", "snapshotThenWrite", Map.of("impl", "HASH_TRIE", "size", "10000"), 1, 300, 1, "ns/op"),
+        new Report.Row("SnapshotBenchmark", "writeOnly", Map.of("impl", "HASH_TRIE", "size", "10000"), 1, 100, 1, "ns/op"),
+        new Report.Row("SnapshotBenchmark", "snapshotThenWrite", Map.of("impl", "HASH_TRIE", "size", "1000000"), 1, 900, 1, "ns/op"),
+        new Report.Row("SnapshotBenchmark", "writeOnly", Map.of("impl", "HASH_TRIE", "size", "1000000"), 1, 650, 1, "ns/op"));
+    String md = Report.render(rows, Map.of(), ENV);
+    assertTrue(md.contains("snapshot's own cost 250 ns at 1M vs 200 ns at 10k (1.25×); snapshot+write 900 vs 300 ns, "
+        + "write alone 650 vs 100 ns | yes |"), md);
+  }
+
+  private static Map<String, String> with(Map<String, String> m, String k, String v) {
+    Map<String, String> c = new java.util.HashMap<>(m);
+    c.put(k, v);
+    return c;
   }
 
   @Test
