@@ -77,8 +77,8 @@ public final class HopscotchHashMap<K, V> extends AbstractMap<K, V> implements C
    * Data layout. The map points to a Table:
    *
    *   slots[n]    Object: null | Entry | Frozen(Entry) | RESERVED | MOVED      (n a power of two >= 32)
-   *   hop[n]      int bitmap per home bucket h: bit d says "slot h+d (mod n) may hold an entry whose
-   *               home is h". Neighbourhood size H = 32.
+   *   hop[n]      16-bit bitmap (a short) per home bucket h: bit d says "slot h+d (mod n) may hold an
+   *               entry whose home is h". Neighbourhood size H = 16.
    *   claims[n/16] int per segment of 16 home buckets: FREE | HELD | CLOSED.
    *   stash[n/16] Object per segment, allocated on first overflow: null | CollisionBucket | Frozen(bucket) | MOVED
    *   next        the table a resize copies into (null when no resize is running)
@@ -169,10 +169,12 @@ public final class HopscotchHashMap<K, V> extends AbstractMap<K, V> implements C
    * and drops keys it collected twice (a key displaced during the scan, or met in both tables).
    * Every key belongs to exactly one home of the starting table, hence no duplicates across homes.
    *
-   * Memory: an Entry is 24 bytes (compressed oops), plus a slot reference and a hop word per slot
-   * (8 bytes / load factor; the load stays between 0.4 and 0.8 while growing), so 34-44 bytes per
-   * entry excluding keys and values: 1M Long -> Long entries sit in a 2M-slot table right after a
-   * grow (load 0.48), about 44 bytes per entry, the same as ConcurrentHashMap; at higher loads less.
+   * Memory: an Entry is 24 bytes (compressed oops), plus a slot reference (4 bytes) and a 16-bit hop
+   * word per slot: 24 + 6 / load bytes per entry excluding keys and values. 1M Long -> Long entries
+   * sit in a 2M-slot table right after a grow (load 0.48): about 36.6 bytes per entry, against
+   * ConcurrentHashMap's 32-byte node + 4 / load bytes of table (about 40.4 at the same load); with a
+   * 32-bit hop word (the first version) it was 40.8, a little above. H = 16 still leaves inserts
+   * ample room below the 0.8 growth load; a neighbourhood that overflows falls back as described.
    * Parallel key/value arrays were rejected: pairing a key with its value across a concurrent
    * displacement needs a second protocol for the value slot, and correctness came first.
    * Replaced entries, frozen wrappers and old tables are garbage once no operation refers to them.
@@ -184,8 +186,8 @@ public final class HopscotchHashMap<K, V> extends AbstractMap<K, V> implements C
    * when the machine has no spare core for G1's refinement threads.
    */
 
-  /** Neighbourhood size: bits per hop word. */
-  private static final int H = 32;
+  /** Neighbourhood size: bits per hop word (a short: 2 bytes per slot). */
+  private static final int H = 16;
   /** log2 of the home buckets per segment (claim and stash granularity). */
   private static final int SEG_SHIFT = 4;
   /** The smallest table length (one neighbourhood). */
@@ -305,7 +307,7 @@ public final class HopscotchHashMap<K, V> extends AbstractMap<K, V> implements C
     Table t = table;
     while (true) {
       Object[] slots = t.slots;
-      int[] hop = t.hop;
+      short[] hop = t.hop;
       int mask = t.mask;
       int home = h & mask;
       boolean moved = false;
@@ -834,7 +836,7 @@ public final class HopscotchHashMap<K, V> extends AbstractMap<K, V> implements C
    */
   private int findForWrite(Table t, Object key, int h, boolean mayHelp) {
     Object[] slots = t.slots;
-    int[] hop = t.hop;
+    short[] hop = t.hop;
     int mask = t.mask;
     int home = h & mask;
     int spins = 0;
@@ -960,7 +962,7 @@ public final class HopscotchHashMap<K, V> extends AbstractMap<K, V> implements C
    */
   private static int hopBack(Table t, int home, int f) {
     Object[] slots = t.slots;
-    int[] hop = t.hop;
+    short[] hop = t.hop;
     int mask = t.mask;
     while (((f - home) & mask) >= H) {
       boolean hopped = false;
@@ -1244,7 +1246,7 @@ public final class HopscotchHashMap<K, V> extends AbstractMap<K, V> implements C
 
     private void collectHome(Table t, int h, int h0, int m0) {
       Object[] slots = t.slots;
-      int[] hop = t.hop;
+      short[] hop = t.hop;
       int m = t.mask;
       boolean moved = false;
       int d = 0;
@@ -1446,7 +1448,7 @@ public final class HopscotchHashMap<K, V> extends AbstractMap<K, V> implements C
   /** One table generation; see the notes for the states of its arrays. */
   private static final class Table {
     final Object[] slots;
-    final int[] hop;
+    final short[] hop;
     final int[] claims;
     final int length;
     final int mask;
@@ -1467,7 +1469,7 @@ public final class HopscotchHashMap<K, V> extends AbstractMap<K, V> implements C
       this.length = length;
       this.mask = length - 1;
       this.slots = new Object[length];
-      this.hop = new int[length];
+      this.hop = new short[length];
       this.claims = new int[length >>> SEG_SHIFT];
       this.transferIndex = length;
     }
@@ -1525,19 +1527,19 @@ public final class HopscotchHashMap<K, V> extends AbstractMap<K, V> implements C
     return ArrayAccess.cas(a, i, expected, update);
   }
 
-  /** Volatile read of a hop word. */
-  private static int hopAt(int[] hop, int home) {
-    return ArrayAccess.getVolatile(hop, home);
+  /** Volatile read of a hop word, as an unsigned value. */
+  private static int hopAt(short[] hop, int home) {
+    return (short) HOP.getVolatile(hop, home) & 0xFFFF;
   }
 
-  /** Atomically sets bit {@code d} of {@code hop[home]} (volatile; the cast keeps the call exact). */
-  private static int setBit(int[] hop, int home, int d) {
-    return (int) HOP.getAndBitwiseOr(hop, home, 1 << d);
+  /** Atomically sets bit {@code d} of {@code hop[home]} (volatile; the casts keep the call exact). */
+  private static int setBit(short[] hop, int home, int d) {
+    return (short) HOP.getAndBitwiseOr(hop, home, (short) (1 << d)) & 0xFFFF;
   }
 
   /** Atomically clears bit {@code d} of {@code hop[home]}. */
-  private static int clearBit(int[] hop, int home, int d) {
-    return (int) HOP.getAndBitwiseAnd(hop, home, ~(1 << d));
+  private static int clearBit(short[] hop, int home, int d) {
+    return (short) HOP.getAndBitwiseAnd(hop, home, (short) ~(1 << d)) & 0xFFFF;
   }
 
   private boolean casTable(Table expected, Table update) {
@@ -1556,7 +1558,7 @@ public final class HopscotchHashMap<K, V> extends AbstractMap<K, V> implements C
     return TRANSFER_INDEX.compareAndSet(t, expected, update);
   }
 
-  private static final VarHandle HOP = MethodHandles.arrayElementVarHandle(int[].class);
+  private static final VarHandle HOP = MethodHandles.arrayElementVarHandle(short[].class);
   private static final VarHandle TABLE;
   private static final VarHandle COUNT;
   private static final VarHandle NEXT;

@@ -15,31 +15,33 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * Lincheck on a table laid out so that inserts must displace: with a known hash seed, 32 keys are
- * placed one per home bucket 0..31 of a 64-slot table, filling the neighbourhood of home 0. Adding
- * a key whose home is 0 then probes to slot 32 and hops it back by moving the entry of home 1 (the
- * key {@code C} of the scenarios) to slot 32, and the next one moves a filler; so {@code get(C)},
+ * Lincheck on a table laid out so that inserts must displace: with a known hash seed, H keys are
+ * placed one per home bucket 0..H-1 of a 64-slot table (H = 16, the neighbourhood size), filling
+ * the neighbourhood of home 0. Adding a key whose home is 0 then probes to slot H and hops it back
+ * by moving the entry of home 1 (the key {@code C} of the scenarios) to slot H, and the next one moves a filler; so {@code get(C)},
  * {@code remove(C)} or {@code put(C, v)} race with the displacement of C. (The shared
- * {@link HopscotchHashMapLincheckTest} uses a 32-slot table, where no insert ever displaces.)
+ * {@link HopscotchHashMapLincheckTest} uses a small table, where no insert ever displaces.)
  */
 @Param(name = "key", gen = IntGen.class, conf = "0:2")
 @Param(name = "value", gen = IntGen.class, conf = "1:3")
 public class HopscotchHashMapDisplacementLincheckTest {
   private static final int SEED = 0x5EED_1234;
+  /** The neighbourhood size of HopscotchHashMap. */
+  private static final int H = 16;
   /** Scenario keys: A and B (home 0, absent at first), C (home 1, present), D (home 0, present). */
   private static final int[] KEYS = new int[4];
-  /** Keys for homes 2..31, present, never touched by the scenarios. */
-  private static final int[] FILLERS = new int[30];
+  /** Keys for homes 2..H-1, present, never touched by the scenarios. */
+  private static final int[] FILLERS = new int[H - 2];
 
   static {
-    int[] byHome = new int[32];
+    int[] byHome = new int[H];
     int[] second = new int[1];
-    boolean[] found = new boolean[32];
+    boolean[] found = new boolean[H];
     int foundCount = 0;
     int extraHome0 = 0;
-    for (int k = 1; foundCount < 32 || extraHome0 < 2; k++) {
+    for (int k = 1; foundCount < H || extraHome0 < 2; k++) {
       int home = Hashing.spread(k, SEED) & 63;
-      if (home >= 32) {
+      if (home >= H) {
         continue;
       }
       if (!found[home]) {
@@ -58,7 +60,7 @@ public class HopscotchHashMapDisplacementLincheckTest {
     KEYS[0] = second[0];
     KEYS[2] = byHome[1];
     KEYS[3] = byHome[0];
-    System.arraycopy(byHome, 2, FILLERS, 0, 30);
+    System.arraycopy(byHome, 2, FILLERS, 0, H - 2);
   }
 
   private static void fill(Map<Integer, Integer> m) {
@@ -72,7 +74,7 @@ public class HopscotchHashMapDisplacementLincheckTest {
   private final HopscotchHashMap<Integer, Integer> map;
 
   public HopscotchHashMapDisplacementLincheckTest() {
-    map = new HopscotchHashMap<>(40, SEED); // 64 slots; 30..34 entries stay inside the hysteresis band
+    map = new HopscotchHashMap<>(40, SEED); // 64 slots; 14..18 entries stay inside the hysteresis band
     fill(map);
   }
 
@@ -98,11 +100,11 @@ public class HopscotchHashMapDisplacementLincheckTest {
     assertEquals(0, m.slotOf(KEYS[3]));
     assertEquals(1, m.slotOf(KEYS[2]));
     assertNull(m.put(KEYS[0], 7));
-    assertEquals(32, m.slotOf(KEYS[2]), "C was displaced from slot 1 to slot 32");
+    assertEquals(H, m.slotOf(KEYS[2]), "C was displaced from slot 1 to slot H");
     assertEquals(1, m.slotOf(KEYS[0]));
     assertNull(m.put(KEYS[1], 8));
     assertEquals(2, m.slotOf(KEYS[1]), "B took the slot of a displaced filler");
-    assertEquals(34, m.size());
+    assertEquals(H + 2, m.size());
     assertEquals(64, m.tableLength());
   }
 

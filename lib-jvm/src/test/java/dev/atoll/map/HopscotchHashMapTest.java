@@ -51,8 +51,8 @@ class HopscotchHashMapTest extends ConcurrentMapContract {
 
   @Test
   void startsSmallAndHonoursTheCapacityHint() {
-    assertEquals(32, new HopscotchHashMap<>().tableLength());
-    assertEquals(32, new HopscotchHashMap<>(0).tableLength());
+    assertEquals(16, new HopscotchHashMap<>().tableLength());
+    assertEquals(16, new HopscotchHashMap<>(0).tableLength());
     HopscotchHashMap<Integer, Integer> m = new HopscotchHashMap<>(10_000);
     int presized = m.tableLength();
     assertTrue(presized >= 10_000 / 0.8, "table for 10k entries: " + presized);
