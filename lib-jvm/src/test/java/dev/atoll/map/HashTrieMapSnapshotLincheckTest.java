@@ -92,6 +92,9 @@ public class HashTrieMapSnapshotLincheckTest {
     new ModelCheckingOptions()
         .iterations(Math.max(5, iterations() / 2)) // snapshots make long interleavings: fewer, to stay fast
         .invocationsPerIteration(200)
+        // size() and iteration scan 64-slot branches: loops of up to 64 iterations per branch are
+        // bounded, not spinning (Lincheck's default bound would report them as a hang)
+        .loopBound(200)
         .threads(2)
         .actorsPerThread(3)
         .sequentialSpecification(Spec.class)
