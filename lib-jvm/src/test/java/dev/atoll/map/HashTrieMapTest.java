@@ -324,4 +324,47 @@ class HashTrieMapTest extends ConcurrentMapContract {
     }
     assertNull(ref.get(), "the removed value is still reachable");
   }
+
+  @Test
+  void intArrayKeysAreNotMistakenForBuckets() {
+    // A bucket's key slot holds an int[] of hashes, so keys that are themselves int[] are stored
+    // as one-entry buckets; with a hasher that puts many of them in one slot they also share
+    // buckets, split and contract like any other key.
+    for (java.util.function.ToIntFunction<int[]> hasher : List.<java.util.function.ToIntFunction<int[]>>of(
+        k -> k[0], k -> k[0] & 3, k -> k[0] << 26)) {
+      HashTrieMap<int[], Integer> m = new HashTrieMap<>(hasher);
+      List<int[]> keys = new java.util.ArrayList<>();
+      for (int i = 0; i < 300; i++) {
+        int[] k = {i};
+        keys.add(k);
+        assertNull(m.put(k, i));
+      }
+      assertNull(m.get(new int[] {5}), "int[] keys compare by identity");
+      HashTrieMap<int[], Integer> snap = m.snapshot();
+      for (int i = 0; i < 300; i++) {
+        assertEquals(i, m.get(keys.get(i)));
+      }
+      int seen = 0;
+      for (Map.Entry<int[], Integer> e : m.entrySet()) {
+        assertEquals(e.getKey()[0], e.getValue());
+        seen++;
+      }
+      assertEquals(300, seen);
+      for (int i = 0; i < 300; i++) {
+        assertEquals(i, m.remove(keys.get(i)));
+      }
+      assertTrue(m.isEmpty());
+      assertEquals(0, m.slotCount());
+      assertEquals(300, snap.size());
+      assertEquals(7, snap.get(keys.get(7)));
+    }
+    HashTrieMap<Object, Integer> mixed = new HashTrieMap<>();
+    int[] a = {1};
+    mixed.put(a, 1);
+    mixed.put("x", 2);
+    assertEquals(1, mixed.get(a));
+    assertEquals(2, mixed.remove("x"));
+    assertEquals(1, mixed.remove(a));
+    assertTrue(mixed.isEmpty());
+  }
 }
