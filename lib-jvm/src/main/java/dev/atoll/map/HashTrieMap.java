@@ -211,6 +211,12 @@ public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements Concur
   /** The length of a branch array: the GCAS state, then a key slot and a value slot per child. */
   private static final int BRANCH_LENGTH = 1 + 2 * WIDTH;
 
+  /** The level of the INodes the lookup cache holds: the third level (two levels skipped). */
+  private static final int CACHE_LEVEL = 2 * BITS;
+  /** Slots of the lookup cache: one per hash prefix of CACHE_LEVEL bits. */
+  private static final int CACHE_SIZE = 1 << CACHE_LEVEL;
+  private static final int CACHE_MASK = CACHE_SIZE - 1;
+
   /** Returned by the recursive update procedures: the attempt must start again from the root. */
   private static final Object RESTART = new Object();
 
@@ -247,6 +253,11 @@ public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements Concur
   private final boolean readOnly;
   /** Read-only maps only: the entry count once computed, else -1. */
   private volatile int cachedSize = -1;
+  /**
+   * The lookup cache (see the notes): null until a lookup first reaches level CACHE_LEVEL, then
+   * CACHE_SIZE INodes of that level by hash prefix, or null slots. Dropped when the root changes.
+   */
+  private volatile Object[] lookupCache;
 
   private transient Set<K> keyView;
   private transient Collection<V> valueView;
@@ -298,6 +309,7 @@ public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements Concur
       INode r = readRoot(false);
       Object main = gcasRead(r);
       if (rdcssRoot(r, main, new INode(main, new Gen()))) {
+        lookupCache = null; // its INodes are of the old generation now
         return new HashTrieMap<>(new INode(main, new Gen()), hasher, seed, false);
       }
     }
@@ -327,6 +339,7 @@ public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements Concur
       INode r = readRoot(false);
       Object main = gcasRead(r);
       if (rdcssRoot(r, main, new INode(main, new Gen()))) {
+        lookupCache = null; // its INodes are of the old generation now
         return new HashTrieMap<>(new INode(main, new Gen()), hasher, seed, true);
       }
     }
@@ -342,7 +355,24 @@ public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements Concur
   @Override
   @SuppressWarnings("unchecked")
   public V get(Object key) {
-    return (V) lookup(readRoot(false), key, hash(key));
+    int h = hash(key);
+    INode r = readRoot(false);
+    Object[] c = lookupCache;
+    if (c != null) {
+      int ci = h & CACHE_MASK;
+      INode x = (INode) ArrayAccess.getAcquire(c, ci);
+      if (x != null) {
+        Object m = mainAcquire(x);
+        if (x.gen == r.gen && m instanceof Object[]) {
+          if (prevOpaque((Object[]) m) == null) {
+            return (V) lookup(x, (Object[]) m, CACHE_LEVEL, key, h, r.gen);
+          }
+        } else {
+          ArrayAccess.cas(c, ci, x, null); // a tomb, or of an old generation: forget it
+        }
+      }
+    }
+    return (V) lookup(r, null, 0, key, h, r.gen);
   }
 
   /**
@@ -518,6 +548,7 @@ public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements Concur
     while (true) {
       INode r = readRoot(false);
       if (rdcssRoot(r, gcasRead(r), new INode(emptyBranch(), new Gen()))) {
+        lookupCache = null;
         return;
       }
     }
@@ -813,17 +844,23 @@ public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements Concur
    * bucket's hashes and entries (independent of each other) and then only the key whose stored
    * hash equals {@code h}.
    */
-  private Object lookup(INode in, Object key, int h) {
-    int lev = 0;
+  private Object lookup(INode in, Object[] main, int level, Object key, int h, Gen gen) {
+    Object[] a = main;
+    int lev = level;
     while (true) {
-      Object m = mainAcquire(in);
-      if (!(m instanceof Object[]) || prevOpaque((Object[]) m) != null) {
-        m = gcasRead(in);
-        if (!(m instanceof Object[])) {
-          return lookupIn(m, key);
+      if (a == null) {
+        Object m = mainAcquire(in);
+        if (!(m instanceof Object[]) || prevOpaque((Object[]) m) != null) {
+          m = gcasRead(in);
+          if (!(m instanceof Object[])) {
+            return lookupIn(m, key);
+          }
+        }
+        a = (Object[]) m;
+        if (lev == CACHE_LEVEL && in.gen == gen) {
+          remember(in, h, gen);
         }
       }
-      Object[] a = (Object[]) m;
       int i = slotOf(h, lev);
       Object k = a[i];
       if (k == SUBTRIE) {
@@ -833,6 +870,7 @@ public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements Concur
         }
         in = (INode) v;
         lev += BITS;
+        a = null;
       } else if (k instanceof int[]) {
         int[] hs = (int[]) k;
         Object[] kv = (Object[]) a[i + 1];
@@ -847,6 +885,32 @@ public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements Concur
         return null;
       } else {
         return key == k || key.equals(k) ? a[i + 1] : null;
+      }
+    }
+  }
+
+  /**
+   * Puts {@code in}, an INode of level CACHE_LEVEL on the path of {@code h} and of the root's
+   * generation {@code gen}, into the lookup cache (creating the cache on first use). If the root
+   * changed meanwhile (a snapshot or clear() dropped the cache), the entry is taken back, so the
+   * cache never keeps an INode of an older generation (which could hold entries removed since).
+   */
+  private void remember(INode in, int h, Gen gen) {
+    Object[] c = lookupCache;
+    if (c == null) {
+      c = new Object[CACHE_SIZE];
+      if (!LOOKUP_CACHE.compareAndSet(this, null, c)) {
+        c = lookupCache;
+        if (c == null) {
+          return;
+        }
+      }
+    }
+    int ci = h & CACHE_MASK;
+    if (c[ci] != in) {
+      ArrayAccess.setRelease(c, ci, in);
+      if (readRoot(false).gen != gen) {
+        ArrayAccess.cas(c, ci, in, null);
       }
     }
   }
@@ -1842,6 +1906,7 @@ public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements Concur
   private static final VarHandle MAIN;
   private static final VarHandle PREV;
   private static final VarHandle ROOT;
+  private static final VarHandle LOOKUP_CACHE;
   private static final VarHandle STATE;
 
   static {
@@ -1850,6 +1915,7 @@ public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements Concur
       MAIN = l.findVarHandle(INode.class, "main", Object.class);
       PREV = l.findVarHandle(MainNode.class, "prev", Object.class);
       ROOT = l.findVarHandle(HashTrieMap.class, "root", Object.class);
+      LOOKUP_CACHE = l.findVarHandle(HashTrieMap.class, "lookupCache", Object[].class);
       STATE = l.findVarHandle(RootDescriptor.class, "state", int.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);

@@ -367,4 +367,46 @@ class HashTrieMapTest extends ConcurrentMapContract {
     assertEquals(1, mixed.remove(a));
     assertTrue(mixed.isEmpty());
   }
+
+  @Test
+  void lookupCacheFollowsWritesSnapshotsAndClear() {
+    // 200k keys make third-level INodes, which lookups put in the lookup cache; the cache must
+    // never answer from an INode that a write, a snapshot or clear() has made stale.
+    HashTrieMap<Integer, Integer> m = new HashTrieMap<>();
+    int n = 200_000;
+    for (int i = 0; i < n; i++) {
+      m.put(i, i);
+    }
+    for (int i = 0; i < n; i++) {
+      assertEquals(i, m.get(i)); // fills the cache
+    }
+    HashTrieMap<Integer, Integer> snap = m.snapshot();
+    Map<Integer, Integer> frozen = m.readOnlySnapshot();
+    for (int i = 0; i < n; i += 2) {
+      assertEquals(i, m.remove(i));
+      assertNull(m.get(i));
+      assertEquals(i, snap.get(i));
+    }
+    for (int i = 1; i < n; i += 2) {
+      assertEquals(i, m.get(i));
+      m.put(i, -i);
+      assertEquals(-i, m.get(i));
+      assertEquals(i, snap.get(i));
+    }
+    for (int i = 0; i < n; i += 3) {
+      snap.put(i, 7);
+      assertEquals(7, snap.get(i));
+      assertEquals(i % 2 == 0 ? null : -i, m.get(i));
+      assertEquals(i, frozen.get(i));
+    }
+    assertEquals(n / 2, m.size());
+    m.clear();
+    for (int i = 0; i < n; i += 7) {
+      assertNull(m.get(i));
+    }
+    m.put(5, 5);
+    assertEquals(5, m.get(5));
+    assertEquals(n, snap.size());
+    assertEquals(n, frozen.size());
+  }
 }
