@@ -47,11 +47,12 @@ import java.util.function.ToIntFunction;
  * (the entry's own value then changes too); {@code entrySet().add} is not supported.
  *
  * <p><b>Costs.</b> {@code get}, {@code put}, {@code remove} and the other single-key operations
- * take O(log<sub>64</sub> n) steps; {@code get} allocates nothing. Taking a snapshot is O(1), but it
- * makes the next writes on each path copy that path's branch nodes (129 references per
- * level), once per snapshot. {@link #size()} counts the entries of a snapshot and is therefore
- * O(n) (a read-only snapshot caches its size after the first call); {@link #isEmpty()} is O(1)
- * in the usual case.
+ * take O(log<sub>64</sub> n) steps; {@code get} allocates nothing (but for a 16 KB lookup cache,
+ * once the trie has three levels, and again after each snapshot or {@code clear}). Taking a
+ * snapshot is O(1), but it makes the next writes on each path copy that path's branch nodes
+ * (129 references per level), once per snapshot. {@link #size()} counts the entries of a
+ * snapshot and is therefore O(n) (a read-only snapshot caches its size after the first call);
+ * {@link #isEmpty()} is O(1) in the usual case.
  *
  * <h2>Hashing</h2>
  * By default keys are hashed with {@link Object#hashCode()} spread by a random per-instance seed
@@ -373,7 +374,8 @@ public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements Concur
   // ================================================================== queries
 
   /**
-   * Returns the value mapped to {@code key}, or null. Allocates nothing.
+   * Returns the value mapped to {@code key}, or null. Allocates nothing but the lookup cache (see
+   * the class notes on costs).
    *
    * @throws NullPointerException if {@code key} is null
    */
