@@ -391,8 +391,18 @@ public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements Concur
       if (x != null) {
         Object m = mainAcquire(x);
         if (x.gen == r.gen && m instanceof Object[]) {
-          if (prevOpaque((Object[]) m) == null) {
-            return (V) lookup(x, (Object[]) m, CACHE_LEVEL, key, h, r.gen);
+          Object[] a = (Object[]) m;
+          if (prevOpaque(a) == null) {
+            // the usual case inline: a leaf or bucket in the cached branch
+            int i = slotOf(h, CACHE_LEVEL);
+            Object k = a[i];
+            if (k instanceof int[]) {
+              return (V) inBucket((int[]) k, (Object[]) a[i + 1], key, h);
+            }
+            if (k != SUBTRIE) {
+              return key == k || key.equals(k) ? (V) a[i + 1] : null;
+            }
+            return (V) lookup(x, a, CACHE_LEVEL, key, h, r.gen);
           }
         } else {
           ArrayAccess.cas(c, ci, x, null); // a tomb, or of an old generation: forget it
@@ -899,17 +909,7 @@ public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements Concur
         lev += BITS;
         a = null;
       } else if (k instanceof int[]) {
-        int[] hs = (int[]) k;
-        Object[] kv = (Object[]) a[i + 1];
-        for (int j = 0; j < hs.length; j++) {
-          if (hs[j] == h) {
-            Object sk = kv[2 * j];
-            if (key == sk || key.equals(sk)) {
-              return kv[2 * j + 1];
-            }
-          }
-        }
-        return null;
+        return inBucket((int[]) k, (Object[]) a[i + 1], key, h);
       } else {
         return key == k || key.equals(k) ? a[i + 1] : null;
       }
@@ -940,6 +940,22 @@ public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements Concur
         ArrayAccess.cas(c, ci, in, null);
       }
     }
+  }
+
+  /**
+   * The value of {@code key} (hash {@code h}) in the bucket {@code hs, kv}, or null: only a key
+   * whose stored hash equals {@code h} is loaded and compared.
+   */
+  private static Object inBucket(int[] hs, Object[] kv, Object key, int h) {
+    for (int j = 0; j < hs.length; j++) {
+      if (hs[j] == h) {
+        Object sk = kv[2 * j];
+        if (key == sk || key.equals(sk)) {
+          return kv[2 * j + 1];
+        }
+      }
+    }
+    return null;
   }
 
   /** Lookup in a tomb or collision list (the committed main node of an INode). */
