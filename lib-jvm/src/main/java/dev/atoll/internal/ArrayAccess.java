@@ -25,6 +25,15 @@ public final class ArrayAccess {
     return (T) OBJECTS.getVolatile((Object[]) a, i);
   }
 
+  /**
+   * Opaque read of {@code a[i]}: the latest value in coherence order, with no ordering of other
+   * accesses (for a slot whose ordering is already established by an earlier acquire read).
+   */
+  @SuppressWarnings("unchecked")
+  public static <T> T getOpaque(T[] a, int i) {
+    return (T) OBJECTS.getOpaque((Object[]) a, i);
+  }
+
   /** Acquire read of {@code a[i]}: later reads see everything written before the matching release. */
   @SuppressWarnings("unchecked")
   public static <T> T getAcquire(T[] a, int i) {

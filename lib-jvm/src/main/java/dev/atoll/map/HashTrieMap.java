@@ -1,5 +1,6 @@
 package dev.atoll.map;
 
+import dev.atoll.internal.ArrayAccess;
 import dev.atoll.internal.CollisionBucket;
 import dev.atoll.internal.Hashing;
 import java.lang.invoke.MethodHandles;
@@ -46,11 +47,12 @@ import java.util.function.ToIntFunction;
  * (the entry's own value then changes too); {@code entrySet().add} is not supported.
  *
  * <p><b>Costs.</b> {@code get}, {@code put}, {@code remove} and the other single-key operations
- * take O(log<sub>32</sub> n) steps; {@code get} allocates nothing. Taking a snapshot is O(1), but it
- * makes the next writes on each path copy that path's branch nodes (at most 64 references per
- * level), once per snapshot. {@link #size()} counts the entries of a snapshot and is therefore
- * O(n) (a read-only snapshot caches its size after the first call); {@link #isEmpty()} is O(1)
- * in the usual case.
+ * take O(log<sub>64</sub> n) steps; {@code get} allocates nothing (but for a 16 KB lookup cache,
+ * once the trie has three levels, and again after each snapshot or {@code clear}). Taking a
+ * snapshot is O(1), but it makes the next writes on each path copy that path's branch nodes
+ * (129 references per level), once per snapshot. {@link #size()} counts the entries of a
+ * snapshot and is therefore O(n) (a read-only snapshot caches its size after the first call);
+ * {@link #isEmpty()} is O(1) in the usual case.
  *
  * <h2>Hashing</h2>
  * By default keys are hashed with {@link Object#hashCode()} spread by a random per-instance seed
@@ -75,75 +77,109 @@ public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements Concur
    * Implementation notes
    * ====================
    *
-   * Data layout. The map is a trie over the 32-bit hash, 5 bits per level (level = bit offset
-   * 0, 5, ..., 30; the last level uses the top 2 bits):
+   * Data layout. The map is a trie over the 32-bit hash, 6 bits per level (level = bit offset
+   * 0, 6, ..., 30; the last level uses the top 2 bits):
    *
-   *   root ──► INode ──main──► CNode { bitmap, array[] }   array: slot pairs [key, value]
-   *                                                        or [BUCKET, Object[] {k, v, k, v..}]
-   *                                                        or [SUBTRIE (null), INode]
+   *   root ──► INode ──main──► Object[] branch: [gcas state, k0, v0, k1, v1, ..., k63, v63]
    *                     or ──► TNode { one entry }         (a "tomb": an INode about to be removed)
    *                     or ──► LNode { bucket }            (keys whose full 32-bit hashes are equal)
    *
    * - INode (indirection node): the only mutable node. Its `main` pointer is changed with GCAS;
    *   its `gen` is the generation (snapshot epoch) the INode belongs to.
-   * - CNode (branch): immutable; `bitmap` has bit i set when the child for 5-bit index i exists,
-   *   and that child ("position" pos = bitCount(bitmap & ((1 << i) - 1))) takes the two array
-   *   slots 2*pos and 2*pos+1, in one of three forms:
-   *     [key, value]         a leaf: one entry, stored flat (no leaf object, no stored hash).
-   *     [BUCKET, b]          a leaf bucket: b is an immutable Object[] of 2..BUCKET_MAX entries
-   *                          as key, value pairs, all of whose hashes agree on the bits of this
-   *                          level and the levels above (they need not agree below).
-   *     [SUBTRIE, INode]     a subtrie one level down; SUBTRIE is null (keys are never null).
-   *   Leaves and buckets are values inside the immutable CNode, so writing one copies the CNode
-   *   (GCAS on its INode), exactly like any other change of the CNode. Lookups compare keys with
-   *   equals directly (a leaf or bucket key sits where its hash bits put it, so an unequal key
-   *   there is the uncommon case). Adding a key where a leaf of another key sits turns the slot
-   *   into a bucket of the two; a bucket that would exceed BUCKET_MAX becomes a subtrie built
-   *   from its entries (split(): the keys' hashes are recomputed with the map's hash function,
-   *   once per split). Removing from a bucket of two leaves a plain leaf. Buckets are what keeps
-   *   random hashes from growing a level of one- and two-entry CNodes at the bottom of the trie:
-   *   at 1M entries about 60% of the keys share their level-15 slot with another key, and a
-   *   bucket costs one small array where a subtrie cost an INode, a CNode and an array (and
-   *   three dependent loads on every lookup).
-   * - TNode (tomb): immutable; the main node of an INode whose CNode contracted to a single entry
-   *   (not at the root). A tombed INode is final: writers that meet it first "clean" the parent
-   *   (replace the INode's slot pair by the tomb's key and value) and restart. Readers treat the
+   * - Branch: the main node is the array itself, with no node object around it and no bitmap:
+   *   slot 0 is the GCAS state (what `prev` is for the other main nodes), and child i (the 6-bit
+   *   index i) always takes the slot pair 1 + 2i, 2 + 2i (BRANCH_LENGTH = 129 references, 532
+   *   bytes with compressed oops). Immutable once published, but for slot 0. A pair is one of:
+   *     [null, null]           empty.
+   *     [null, INode]          a subtrie one level down (SUBTRIE is null: keys are never null).
+   *     [int[] hs, Object[] kv] a leaf bucket: kv holds hs.length entries as key, value pairs, hs
+   *                            their full 32-bit hashes; 2..BUCKET_MAX entries, all agreeing on
+   *                            the hash bits of this level and the levels above. (A key that is
+   *                            itself an int[] is always stored as a one-entry bucket, so that a
+   *                            leaf key is never an int[].)
+   *     [key, value]           a leaf: one entry, stored flat (no leaf object, no stored hash).
+   *   Leaves and buckets are values inside the immutable branch, so writing one copies the branch
+   *   (GCAS on its INode), exactly like any other change of it. Adding a key where a leaf of
+   *   another key sits turns the slot into a bucket of the two (the leaf's hash is computed again
+   *   then); a bucket that would exceed BUCKET_MAX becomes a subtrie built from its entries and
+   *   stored hashes (build()). Removing from a bucket of two leaves a plain leaf.
+   *
+   *   Why this layout (the lookup is a chain of dependent loads, each a likely cache miss on a big
+   *   map): the earlier layout, INode -> CNode {bitmap, array} -> array, 32-way, cost three
+   *   dependent loads per level and four levels at 1M keys (12, plus the keys compared in a
+   *   bucket: each compared key is one more miss when the probe is an equal but not identical
+   *   instance). Now a level costs two (INode, then the branch, whose slot 0 and child slot are
+   *   both addressed from the branch pointer, so they miss in parallel), and 64-way levels put 1M
+   *   random keys in buckets under the third level; a bucket costs one more step (its hashes and
+   *   entries, loaded in parallel), then one key load for the entry whose stored hash matches.
+   *   Full-width branches cost memory only where they are sparse: at 1M keys the upper two
+   *   levels are full and the memory is mostly buckets (the structure stays well under Scala
+   *   TrieMap's bytes per entry; see benchmarks' Footprint).
+   * - TNode (tomb): immutable; the main node of an INode whose branch contracted to a single
+   *   entry (not at the root). A tombed INode is final: writers that meet it first "clean" the
+   *   parent (replace the INode's slot pair by the tomb's entry) and restart. Readers treat the
    *   tomb's entry as present, which it is.
    * - LNode (collision list): immutable; only below level 30, where all 32 hash bits are used up.
    *   It holds a persistent CollisionBucket (AVL for Comparable keys), at least two entries; a
    *   removal that leaves one entry produces a TNode instead. (Up to BUCKET_MAX keys with equal
    *   hashes fit in a bucket at any level; only more of them reach an LNode.)
-   * - FailedNode: never a main node; the `prev` marker of a GCAS proposal that was aborted.
+   * - FailedNode: never a main node; the GCAS state of a proposal that was aborted.
    *
-   * States of a main node m (its `prev` field, read with acquire, or opaque on gcasRead's fast
-   * path; see there):
-   *   prev == null              committed: m is the INode's value.
-   *   prev == some MainNode p   proposed by GCAS(in, p, m); not decided yet. Any thread that
-   *                             reads it completes the decision (gcasComplete): commit (prev :=
+   * States of a main node m (its GCAS state: slot 0 of a branch, `prev` of a TNode or LNode; read
+   * with acquire, or opaque on gcasRead's and lookup's fast path; see gcasRead):
+   *   state == null             committed: m is the INode's value.
+   *   state == some main node p proposed by GCAS(in, p, m); not decided yet. Any thread that
+   *                             reads it completes the decision (gcasComplete): commit (state :=
    *                             null) if the map's root still has the INode's generation and the
-   *                             map is writable, else abort (prev := FailedNode(p)).
-   *   prev == FailedNode(p)     aborted; any thread that sees it CASes in.main back from m to p.
-   * The CAS on m.prev (null or FailedNode) is the decision, so every thread and every snapshot
-   * agree on the outcome.
+   *                             map is writable, else abort (state := FailedNode(p)).
+   *   state == FailedNode(p)    aborted; any thread that sees it CASes in.main back from m to p.
+   * The CAS on m's state (null or FailedNode) is the decision, so every thread and every snapshot
+   * agree on the outcome. A branch copy starts with a null state (copyOf()) and gets its proposal
+   * state written by gcas before it is published.
    *
-   * GCAS (generation compare-and-swap, gcas()): set n.prev = old, CAS in.main old -> n, then
+   * GCAS (generation compare-and-swap, gcas()): set n's state = old, CAS in.main old -> n, then
    * complete. A proposal commits only if the INode's generation equals the root's generation at
    * decision time. Taking a snapshot changes the root's generation, so no write can ever commit
    * on an INode that a snapshot shares: shared INodes are frozen, and the map and the snapshot
    * each copy ("renew") INodes into their own generation before writing below them. Writers
    * renew lazily on the way down, one child at a time (renewedAt()): a writer that is about to
    * descend from INode `in` (of the current generation) into a child INode of an older
-   * generation GCASes in's CNode to a copy in which only that child is replaced by a new INode
+   * generation GCASes in's branch to a copy in which only that child is replaced by a new INode
    * of the current generation with the same committed main node, then descends into the copy.
    * Other children, of whatever generation, are kept as they are: children already of the
    * current generation must be, since writes may be committing on them; stale siblings are
    * renewed by the writer that first descends into them. So the first write after a snapshot
-   * costs one CNode copy per level and reads one child main node per level, whatever the size
-   * of the map. Readers never renew. A CNode may therefore hold INodes of several generations
-   * (unlike Scala's TrieMap, CNodes carry no generation of their own), and a write that does
+   * costs one branch copy per level and reads one child main node per level, whatever the size
+   * of the map. Readers never renew. A branch may therefore hold INodes of several generations
+   * (unlike Scala's TrieMap, branches carry no generation of their own), and a write that does
    * not descend (changing a leaf or bucket, splitting a bucket, merging a tomb) keeps the
    * generations of the other children; only the INode that is about to be written must have the
    * root's generation. Leaves and buckets need no renewal: they are immutable values.
+   *
+   * Lookup cache (after Prokopec's cache-tries, reduced to what snapshots allow): an Object[]
+   * of CACHE_SIZE = 4096 INodes of level CACHE_LEVEL = 12 (the third level), indexed by the low
+   * 12 hash bits, i.e. by the path from the root. A lookup that descends through such an INode
+   * of the root's generation puts it there (remember(); release store, read with acquire);
+   * get() then starts at the cached INode and skips the top two levels (four dependent loads).
+   * An entry is used only if its generation is the root's (read at the start of get) and its
+   * committed main node is a branch. That is enough: an INode of the root's generation leaves
+   * the trie only by becoming a tomb (final) or by the root being replaced (a new generation),
+   * since renewal replaces only INodes of older generations; if a snapshot is taken between the
+   * root read and the read of the cached INode's main node, that INode is frozen from then on, so
+   * the lookup returns the state at the snapshot, inside its own interval. A failed check drops
+   * the entry (CAS to null), and snapshot()/readOnlySnapshot()/clear() drop the whole cache after
+   * replacing the root; remember() takes its entry back if the root changed meanwhile. So the
+   * cache never keeps INodes of an older generation (which would keep removed entries or a
+   * dropped snapshot's nodes reachable); at most a tombed INode stays until the next lookup on
+   * its path. Writers do not use the cache (they need the parent chain for contraction), and
+   * after a snapshot it refills only where writers have renewed paths (readers never renew).
+   *
+   * Dependent loads of get() on 1M random keys: before this layout, 3 per level (INode, CNode,
+   * array) on 4 levels, then ~60% of keys in buckets whose keys were compared with equals one
+   * by one: about 13-15. Now, through the cache: cache slot, INode, branch, bucket hashes and
+   * entries (together), one key: 5 (the root's generation is read in parallel); without the cache
+   * (small tries, or right after a snapshot) 2 per level on 3 levels, then the bucket and the
+   * key: 8.
    *
    * RDCSS on the root (rdcssRoot()): a snapshot or clear() replaces the root INode only if the
    * root INode's main node is still the one it read: it installs a RootDescriptor(old root,
@@ -152,20 +188,22 @@ public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements Concur
    * `root` to the new or the old INode. A decided descriptor never stays in `root` for long:
    * every root read completes it.
    *
-   * Invariants: the root INode's main is always a CNode (never a tomb: contraction is skipped at
-   * level 0). Every INode reachable from a map's root, traversed by a writer, has the root's
-   * generation or is renewed before it is written. A bucket holds 2..BUCKET_MAX distinct keys.
-   * Below the root a CNode normally has >= 2 entries, or one bucket or INode child; a CNode
-   * left with a single leaf by a removal or cleanup is
-   * contracted into a TNode, which the next writer on that path (or the remover itself, on its
-   * way back up) merges into the parent. So removals shrink the trie back (mass removal ends
-   * with a small root CNode; see slotCount()).
+   * Invariants: the root INode's main is always a branch (never a tomb: contraction is skipped
+   * at level 0). Every INode reachable from a map's root, traversed by a writer, has the root's
+   * generation or is renewed before it is written. A bucket holds 2..BUCKET_MAX distinct keys
+   * (or one int[] key). Below the root a branch normally has >= 2 entries, or one bucket or
+   * INode child; a branch left with a single entry by a removal or cleanup is contracted into a
+   * TNode (contracted()), which the next writer on that path (or the remover itself, on its way
+   * back up) merges into the parent. So removals shrink the trie back (mass removal ends with an
+   * empty root branch; see slotCount()). An INode of the root's generation leaves the trie only
+   * by becoming a tomb (final) or when the root itself is replaced (a new generation): renewal
+   * replaces only INodes of older generations.
    *
    * Linearization points:
    *   get/containsKey: the acquire read of the main node that holds the key's slot (or of the
    *     committed node behind a pending proposal, decided by gcasComplete).
    *   put/putIfAbsent/replace/remove (all conditional forms): the commit CAS of the GCAS that
-   *     installs the new main node (m.prev: proposal -> null). A conditional operation whose
+   *     installs the new main node (m's state: proposal -> null). A conditional operation whose
    *     condition fails linearizes at the read of the main node it examined.
    *   compute/computeIfAbsent/computeIfPresent/merge/replaceAll: built from get plus a conditional
    *     write that requires the value read to be still the same instance; a failed write retries
@@ -177,21 +215,33 @@ public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements Concur
    * proposal, a renewal, a cleanup). There is no resize: the trie grows and shrinks one node at
    * a time, so there is nothing that has to "finish".
    *
-   * Memory reclamation: nodes are immutable except INode.main, MainNode.prev and the root; a
-   * replaced node becomes garbage when no snapshot or in-flight operation references it (the
-   * JVM's GC does the rest). A proposal's `prev` is cleared on commit, so old values are not
-   * retained through prev chains. Iterators drop their snapshot when exhausted; the map keeps no
+   * Memory reclamation: nodes are immutable except INode.main, the GCAS state of main nodes and
+   * the root; a replaced node becomes garbage when no snapshot or in-flight operation references
+   * it (the JVM's GC does the rest). A proposal's state is cleared on commit, so old values are
+   * not retained through chains of previous main nodes. Iterators drop their snapshot when exhausted; the map keeps no
    * reference to snapshots it took for iteration or size().
    */
 
   /** Bits of hash per trie level. */
-  private static final int BITS = 5;
+  private static final int BITS = 6;
+  /** Children per branch. */
+  private static final int WIDTH = 1 << BITS;
   /** Mask for one level's index. */
-  private static final int MASK = (1 << BITS) - 1;
+  private static final int MASK = WIDTH - 1;
   /** The deepest level that still has hash bits; below it equal hashes go to an LNode. */
   private static final int LAST_LEVEL = 30;
-  /** Maximum number of CNodes on a path: levels 0, 5, ..., 30. */
+  /** Maximum number of branches on a path: levels 0, 6, ..., 30. */
   private static final int MAX_DEPTH = LAST_LEVEL / BITS + 1;
+  /** The index of a branch's GCAS state; child i takes the slot pair 1 + 2i, 2 + 2i. */
+  private static final int PREV_SLOT = 0;
+  /** The length of a branch array: the GCAS state, then a key slot and a value slot per child. */
+  private static final int BRANCH_LENGTH = 1 + 2 * WIDTH;
+
+  /** The level of the INodes the lookup cache holds: the third level (two levels skipped). */
+  private static final int CACHE_LEVEL = 2 * BITS;
+  /** Slots of the lookup cache: one per hash prefix of CACHE_LEVEL bits. */
+  private static final int CACHE_SIZE = 1 << CACHE_LEVEL;
+  private static final int CACHE_MASK = CACHE_SIZE - 1;
 
   /** Returned by the recursive update procedures: the attempt must start again from the root. */
   private static final Object RESTART = new Object();
@@ -208,22 +258,17 @@ public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements Concur
   /** Only if the current value is the expected instance (compute and merge). */
   private static final int SAME = 4;
 
-  private static final Object[] NO_CHILDREN = new Object[0];
-
   /**
-   * The key slot of a CNode slot pair whose value slot holds a subtrie (an INode) instead of an
-   * entry. Keys are never null, so null marks the subtrie (a null check is the cheapest test on
-   * the lookup path).
+   * The key slot of a slot pair whose value slot holds a subtrie (an INode), or whose value slot
+   * is null too (an empty slot). Keys are never null, so null marks both (a null check is the
+   * cheapest test on the lookup path).
    */
   private static final Object SUBTRIE = null;
 
   /**
-   * The key slot of a CNode slot pair whose value slot holds a leaf bucket: an immutable
-   * {@code Object[]} of 2 to {@link #BUCKET_MAX} entries as key, value pairs.
+   * The most entries a leaf bucket holds; one more splits it into a subtrie one level down. A
+   * bucket is the slot pair {@code [int[] hashes, Object[] {k, v, k, v, ..}]}.
    */
-  private static final Object BUCKET = new Object();
-
-  /** The most entries a leaf bucket holds; one more splits it into a subtrie one level down. */
   private static final int BUCKET_MAX = 8;
 
   /** An {@link INode} (the normal case) or a {@link RootDescriptor} being decided. */
@@ -234,6 +279,11 @@ public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements Concur
   private final boolean readOnly;
   /** Read-only maps only: the entry count once computed, else -1. */
   private volatile int cachedSize = -1;
+  /**
+   * The lookup cache (see the notes): null until a lookup first reaches level CACHE_LEVEL, then
+   * CACHE_SIZE INodes of that level by hash prefix, or null slots. Dropped when the root changes.
+   */
+  private volatile Object[] lookupCache;
 
   private transient Set<K> keyView;
   private transient Collection<V> valueView;
@@ -241,7 +291,7 @@ public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements Concur
 
   /** Creates an empty map that hashes keys with their {@code hashCode()}, spread by a random seed. */
   public HashTrieMap() {
-    this(new INode(new CNode(0, NO_CHILDREN), new Gen()), null, Hashing.newSeed(), false);
+    this(new INode(emptyBranch(), new Gen()), null, Hashing.newSeed(), false);
   }
 
   /**
@@ -255,7 +305,7 @@ public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements Concur
    * @throws NullPointerException if {@code hasher} is null
    */
   public HashTrieMap(ToIntFunction<? super K> hasher) {
-    this(new INode(new CNode(0, NO_CHILDREN), new Gen()), Objects.requireNonNull(hasher, "hasher"), 0, false);
+    this(new INode(emptyBranch(), new Gen()), Objects.requireNonNull(hasher, "hasher"), 0, false);
   }
 
   private HashTrieMap(INode root, ToIntFunction<? super K> hasher, int seed, boolean readOnly) {
@@ -283,8 +333,9 @@ public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements Concur
     }
     while (true) {
       INode r = readRoot(false);
-      MainNode main = gcasRead(r);
+      Object main = gcasRead(r);
       if (rdcssRoot(r, main, new INode(main, new Gen()))) {
+        lookupCache = null; // its INodes are of the old generation now
         return new HashTrieMap<>(new INode(main, new Gen()), hasher, seed, false);
       }
     }
@@ -312,8 +363,9 @@ public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements Concur
     }
     while (true) {
       INode r = readRoot(false);
-      MainNode main = gcasRead(r);
+      Object main = gcasRead(r);
       if (rdcssRoot(r, main, new INode(main, new Gen()))) {
+        lookupCache = null; // its INodes are of the old generation now
         return new HashTrieMap<>(new INode(main, new Gen()), hasher, seed, true);
       }
     }
@@ -322,14 +374,42 @@ public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements Concur
   // ================================================================== queries
 
   /**
-   * Returns the value mapped to {@code key}, or null. Allocates nothing.
+   * Returns the value mapped to {@code key}, or null. Allocates nothing but the lookup cache (see
+   * the class notes on costs).
    *
    * @throws NullPointerException if {@code key} is null
    */
   @Override
   @SuppressWarnings("unchecked")
   public V get(Object key) {
-    return (V) lookup(readRoot(false), key, hash(key));
+    int h = hash(key);
+    INode r = readRoot(false);
+    Object[] c = lookupCache;
+    if (c != null) {
+      int ci = h & CACHE_MASK;
+      INode x = (INode) ArrayAccess.getAcquire(c, ci);
+      if (x != null) {
+        Object m = mainAcquire(x);
+        if (x.gen == r.gen && m instanceof Object[]) {
+          Object[] a = (Object[]) m;
+          if (prevOpaque(a) == null) {
+            // the usual case inline: a leaf or bucket in the cached branch
+            int i = slotOf(h, CACHE_LEVEL);
+            Object k = a[i];
+            if (k instanceof int[]) {
+              return (V) inBucket((int[]) k, (Object[]) a[i + 1], key, h);
+            }
+            if (k != SUBTRIE) {
+              return key == k || key.equals(k) ? (V) a[i + 1] : null;
+            }
+            return (V) lookup(x, a, CACHE_LEVEL, key, h, r.gen);
+          }
+        } else {
+          ArrayAccess.cas(c, ci, x, null); // a tomb, or of an old generation: forget it
+        }
+      }
+    }
+    return (V) lookup(r, null, 0, key, h, r.gen);
   }
 
   /**
@@ -504,7 +584,8 @@ public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements Concur
     checkWritable();
     while (true) {
       INode r = readRoot(false);
-      if (rdcssRoot(r, gcasRead(r), new INode(new CNode(0, NO_CHILDREN), new Gen()))) {
+      if (rdcssRoot(r, gcasRead(r), new INode(emptyBranch(), new Gen()))) {
+        lookupCache = null;
         return;
       }
     }
@@ -750,7 +831,7 @@ public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements Concur
     return depthOf(frozen().rootMain());
   }
 
-  private MainNode rootMain() {
+  private Object rootMain() {
     return gcasRead(readRoot(false));
   }
 
@@ -786,48 +867,104 @@ public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements Concur
     }
   }
 
+  /** The array index of the key slot of {@code h}'s child in a branch at level {@code lev}. */
+  private static int slotOf(int h, int lev) {
+    return 1 + (((h >>> lev) & MASK) << 1);
+  }
+
   /**
    * Read-only lookup: walks down without renewing or cleaning anything; a tomb's entry counts as
    * present. Only a pending GCAS proposal on a visited INode makes it help (gcasComplete).
-   * Allocation-free; per level it loads the INode's main node, the CNode's array and one slot
-   * pair. A leaf's key is compared with {@code equals} directly (no stored hash: the key sits in
-   * the slot its hash bits select, so an unequal key there is a rare case).
+   * Allocation-free. Per level it loads two objects: the INode (its {@code main}) and the branch
+   * array (its GCAS state in slot 0, then the child's slot pair, usually on another cache line
+   * but at an address known without waiting for slot 0). At the end it loads the leaf's key, or a
+   * bucket's hashes and entries (independent of each other) and then only the key whose stored
+   * hash equals {@code h}.
    */
-  private Object lookup(INode in, Object key, int h) {
-    int lev = 0;
+  private Object lookup(INode in, Object[] main, int level, Object key, int h, Gen gen) {
+    Object[] a = main;
+    int lev = level;
     while (true) {
-      MainNode m = gcasRead(in);
-      if (m instanceof CNode) {
-        CNode cn = (CNode) m;
-        int flag = 1 << ((h >>> lev) & MASK);
-        int bmp = cn.bitmap;
-        if ((bmp & flag) == 0) {
-          return null;
-        }
-        Object[] a = cn.array;
-        int i = Integer.bitCount(bmp & (flag - 1)) << 1;
-        Object k = a[i];
-        if (k == SUBTRIE) {
-          in = (INode) a[i + 1];
-          lev += BITS;
-        } else if (k == BUCKET) {
-          Object[] b = (Object[]) a[i + 1];
-          for (int j = 0; j < b.length; j += 2) {
-            if (same(key, b[j])) {
-              return b[j + 1];
-            }
+      if (a == null) {
+        Object m = mainAcquire(in);
+        if (!(m instanceof Object[]) || prevOpaque((Object[]) m) != null) {
+          m = gcasRead(in);
+          if (!(m instanceof Object[])) {
+            return lookupIn(m, key);
           }
-          return null;
-        } else {
-          return same(key, k) ? a[i + 1] : null;
         }
-      } else if (m instanceof TNode) {
-        TNode tn = (TNode) m;
-        return same(key, tn.key) ? tn.value : null;
+        a = (Object[]) m;
+        if (lev == CACHE_LEVEL && in.gen == gen) {
+          remember(in, h, gen);
+        }
+      }
+      int i = slotOf(h, lev);
+      Object k = a[i];
+      if (k == SUBTRIE) {
+        Object v = a[i + 1];
+        if (v == null) {
+          return null; // an empty slot
+        }
+        in = (INode) v;
+        lev += BITS;
+        a = null;
+      } else if (k instanceof int[]) {
+        return inBucket((int[]) k, (Object[]) a[i + 1], key, h);
       } else {
-        return ((LNode) m).bucket.get(key);
+        return key == k || key.equals(k) ? a[i + 1] : null;
       }
     }
+  }
+
+  /**
+   * Puts {@code in}, an INode of level CACHE_LEVEL on the path of {@code h} and of the root's
+   * generation {@code gen}, into the lookup cache (creating the cache on first use). If the root
+   * changed meanwhile (a snapshot or clear() dropped the cache), the entry is taken back, so the
+   * cache never keeps an INode of an older generation (which could hold entries removed since).
+   */
+  private void remember(INode in, int h, Gen gen) {
+    Object[] c = lookupCache;
+    if (c == null) {
+      c = new Object[CACHE_SIZE];
+      if (!LOOKUP_CACHE.compareAndSet(this, null, c)) {
+        c = lookupCache;
+        if (c == null) {
+          return;
+        }
+      }
+    }
+    int ci = h & CACHE_MASK;
+    if (c[ci] != in) {
+      ArrayAccess.setRelease(c, ci, in);
+      if (readRoot(false).gen != gen) {
+        ArrayAccess.cas(c, ci, in, null);
+      }
+    }
+  }
+
+  /**
+   * The value of {@code key} (hash {@code h}) in the bucket {@code hs, kv}, or null: only a key
+   * whose stored hash equals {@code h} is loaded and compared.
+   */
+  private static Object inBucket(int[] hs, Object[] kv, Object key, int h) {
+    for (int j = 0; j < hs.length; j++) {
+      if (hs[j] == h) {
+        Object sk = kv[2 * j];
+        if (key == sk || key.equals(sk)) {
+          return kv[2 * j + 1];
+        }
+      }
+    }
+    return null;
+  }
+
+  /** Lookup in a tomb or collision list (the committed main node of an INode). */
+  private static Object lookupIn(Object m, Object key) {
+    if (m instanceof TNode) {
+      TNode tn = (TNode) m;
+      return same(key, tn.key) ? tn.value : null;
+    }
+    return ((LNode) m).bucket.get(key);
   }
 
   /**
@@ -847,64 +984,70 @@ public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements Concur
 
   private Object insert(INode in, Object key, int h, Object value, int condition, Object expected, int lev, INode parent, Gen startGen) {
     while (true) {
-      MainNode m = gcasRead(in);
-      if (m instanceof CNode) {
-        CNode cn = (CNode) m;
-        int flag = 1 << ((h >>> lev) & MASK);
-        int bmp = cn.bitmap;
-        int pos = Integer.bitCount(bmp & (flag - 1));
-        if ((bmp & flag) == 0) {
-          if (!holds(condition, expected, null)) {
-            return null;
-          }
-          return gcas(in, cn, cn.insertedAt(pos, flag, key, value)) ? null : RESTART;
-        }
-        Object k = cn.array[2 * pos];
-        Object v = cn.array[2 * pos + 1];
+      Object m = gcasRead(in);
+      if (m instanceof Object[]) {
+        Object[] a = (Object[]) m;
+        int i = slotOf(h, lev);
+        Object k = a[i];
+        Object v = a[i + 1];
         if (k == SUBTRIE) {
+          if (v == null) { // empty slot
+            if (!holds(condition, expected, null)) {
+              return null;
+            }
+            Object[] b = copyOf(a);
+            setEntry(b, i, key, h, value);
+            return gcas(in, a, b) ? null : RESTART;
+          }
           INode child = (INode) v;
           if (child.gen == startGen) {
             return insert(child, key, h, value, condition, expected, lev + BITS, in, startGen);
           }
-          if (gcas(in, cn, renewedAt(cn, pos, child, startGen))) {
+          if (gcas(in, a, renewedAt(a, i, child, startGen))) {
             continue; // same INode, now with this child of our generation
           }
           return RESTART;
         }
-        if (k == BUCKET) {
-          Object[] b = (Object[]) v;
-          int j = indexIn(b, key);
+        if (k instanceof int[]) {
+          int[] hs = (int[]) k;
+          Object[] kv = (Object[]) v;
+          int j = indexIn(hs, kv, key, h);
           if (j >= 0) {
-            Object old = b[j + 1];
+            Object old = kv[2 * j + 1];
             if (!holds(condition, expected, old)) {
               return old;
             }
-            Object[] nb = b.clone();
-            nb[j + 1] = value;
-            return gcas(in, cn, cn.updatedAt(pos, BUCKET, nb)) ? old : RESTART;
+            Object[] nkv = kv.clone();
+            nkv[2 * j + 1] = value;
+            return gcas(in, a, updatedAt(a, i, hs, nkv)) ? old : RESTART;
           }
           if (!holds(condition, expected, null)) {
             return null;
           }
-          Object[] nb = Arrays.copyOf(b, b.length + 2);
-          nb[b.length] = key;
-          nb[b.length + 1] = value;
-          CNode next = nb.length <= 2 * BUCKET_MAX
-              ? cn.updatedAt(pos, BUCKET, nb)
-              : cn.updatedAt(pos, SUBTRIE, new INode(split(nb, lev + BITS, startGen), startGen));
-          return gcas(in, cn, next) ? null : RESTART;
+          int n = hs.length;
+          int[] nhs = Arrays.copyOf(hs, n + 1);
+          nhs[n] = h;
+          Object[] nkv = Arrays.copyOf(kv, 2 * n + 2);
+          nkv[2 * n] = key;
+          nkv[2 * n + 1] = value;
+          Object[] next = n < BUCKET_MAX
+              ? updatedAt(a, i, nhs, nkv)
+              : updatedAt(a, i, SUBTRIE, new INode(build(nkv, nhs, lev + BITS, startGen), startGen));
+          return gcas(in, a, next) ? null : RESTART;
         }
         if (same(key, k)) {
           if (!holds(condition, expected, v)) {
             return v;
           }
-          return gcas(in, cn, cn.updatedAt(pos, k, value)) ? v : RESTART;
+          return gcas(in, a, updatedAt(a, i, k, value)) ? v : RESTART;
         }
         if (!holds(condition, expected, null)) {
           return null;
         }
-        // Another key holds this slot: the two entries share it as a bucket.
-        return gcas(in, cn, cn.updatedAt(pos, BUCKET, new Object[] {k, v, key, value})) ? null : RESTART;
+        // Another key holds this slot: the two entries share it as a bucket. Leaves store no
+        // hash, so the other key's hash is computed again here.
+        Object[] next = updatedAt(a, i, new int[] {hash(k), h}, new Object[] {k, v, key, value});
+        return gcas(in, a, next) ? null : RESTART;
       }
       if (m instanceof TNode) {
         clean(parent, lev - BITS);
@@ -936,48 +1079,55 @@ public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements Concur
 
   private Object delete(INode in, Object key, int h, int condition, Object expected, int lev, INode parent, Gen startGen) {
     while (true) {
-      MainNode m = gcasRead(in);
+      Object m = gcasRead(in);
       Object res;
-      if (m instanceof CNode) {
-        CNode cn = (CNode) m;
-        int flag = 1 << ((h >>> lev) & MASK);
-        int bmp = cn.bitmap;
-        if ((bmp & flag) == 0) {
-          return null;
-        }
-        int pos = Integer.bitCount(bmp & (flag - 1));
-        Object k = cn.array[2 * pos];
-        Object v = cn.array[2 * pos + 1];
+      if (m instanceof Object[]) {
+        Object[] a = (Object[]) m;
+        int i = slotOf(h, lev);
+        Object k = a[i];
+        Object v = a[i + 1];
         if (k == SUBTRIE) {
+          if (v == null) {
+            return null;
+          }
           INode child = (INode) v;
           if (child.gen != startGen) {
-            if (gcas(in, cn, renewedAt(cn, pos, child, startGen))) {
+            if (gcas(in, a, renewedAt(a, i, child, startGen))) {
               continue;
             }
             return RESTART;
           }
           res = delete(child, key, h, condition, expected, lev + BITS, in, startGen);
-        } else if (k == BUCKET) {
-          Object[] b = (Object[]) v;
-          int j = indexIn(b, key);
+        } else if (k instanceof int[]) {
+          int[] hs = (int[]) k;
+          Object[] kv = (Object[]) v;
+          int j = indexIn(hs, kv, key, h);
           if (j < 0) {
             return null;
           }
-          Object old = b[j + 1];
+          Object old = kv[2 * j + 1];
           if (!holds(condition, expected, old)) {
             return old;
           }
-          CNode next;
-          if (b.length == 4) { // the other entry stays as a plain leaf
-            int o = j ^ 2;
-            next = cn.updatedAt(pos, b[o], b[o + 1]);
+          Object[] next = copyOf(a);
+          int n = hs.length;
+          if (n == 1) {
+            next[i] = null; // the slot becomes empty
+            next[i + 1] = null;
+          } else if (n == 2) { // the other entry stays as a leaf
+            int o = 1 - j;
+            setEntry(next, i, kv[2 * o], hs[o], kv[2 * o + 1]);
           } else {
-            Object[] nb = new Object[b.length - 2];
-            System.arraycopy(b, 0, nb, 0, j);
-            System.arraycopy(b, j + 2, nb, j, b.length - j - 2);
-            next = cn.updatedAt(pos, BUCKET, nb);
+            int[] nhs = new int[n - 1];
+            Object[] nkv = new Object[2 * n - 2];
+            System.arraycopy(hs, 0, nhs, 0, j);
+            System.arraycopy(hs, j + 1, nhs, j, n - j - 1);
+            System.arraycopy(kv, 0, nkv, 0, 2 * j);
+            System.arraycopy(kv, 2 * j + 2, nkv, 2 * j, 2 * n - 2 * j - 2);
+            next[i] = nhs;
+            next[i + 1] = nkv;
           }
-          if (!gcas(in, cn, contracted(next, lev))) {
+          if (!gcas(in, a, contracted(next, lev))) {
             return RESTART;
           }
           res = old;
@@ -988,7 +1138,10 @@ public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements Concur
           if (!holds(condition, expected, v)) {
             return v;
           }
-          if (!gcas(in, cn, contracted(cn.removedAt(pos, flag), lev))) {
+          Object[] next = copyOf(a);
+          next[i] = null;
+          next[i + 1] = null;
+          if (!gcas(in, a, contracted(next, lev))) {
             return RESTART;
           }
           res = v;
@@ -1003,7 +1156,7 @@ public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements Concur
           return old;
         }
         CollisionBucket<Object, Object> rest = ln.bucket.remove(key);
-        MainNode next = rest.size() == 1 ? tombOf(rest) : new LNode(rest);
+        Object next = rest.size() == 1 ? tombOf(rest) : new LNode(rest);
         if (!gcas(in, ln, next)) {
           return RESTART;
         }
@@ -1011,7 +1164,7 @@ public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements Concur
       }
       // On the way back up: if this INode became a tomb, merge its entry into the parent.
       if (res != null && res != RESTART && parent != null) {
-        MainNode now = gcasRead(in);
+        Object now = gcasRead(in);
         if (now instanceof TNode) {
           cleanParent((TNode) now, in, parent, h, lev, startGen);
         }
@@ -1023,53 +1176,90 @@ public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements Concur
   /** Replaces the tombed INode {@code in} (at level {@code lev}) in its parent by its entry. */
   private void cleanParent(TNode tomb, INode in, INode parent, int h, int lev, Gen startGen) {
     while (true) {
-      MainNode pm = gcasRead(parent);
-      if (!(pm instanceof CNode)) {
+      Object pm = gcasRead(parent);
+      if (!(pm instanceof Object[])) {
         return;
       }
-      CNode cn = (CNode) pm;
-      int flag = 1 << ((h >>> (lev - BITS)) & MASK);
-      if ((cn.bitmap & flag) == 0) {
-        return;
-      }
-      int pos = Integer.bitCount(cn.bitmap & (flag - 1));
-      if (cn.array[2 * pos] != SUBTRIE || cn.array[2 * pos + 1] != in) {
+      Object[] a = (Object[]) pm;
+      int i = slotOf(h, lev - BITS);
+      if (a[i] != SUBTRIE || a[i + 1] != in) {
         return; // someone else cleaned it already
       }
-      CNode merged = cn.updatedAt(pos, tomb.key, tomb.value);
-      if (gcas(parent, cn, contracted(merged, lev - BITS)) || readRoot(false).gen != startGen) {
+      Object[] merged = copyOf(a);
+      setEntry(merged, i, tomb.key, tombHash(tomb), tomb.value);
+      if (gcas(parent, a, contracted(merged, lev - BITS)) || readRoot(false).gen != startGen) {
         return;
       }
     }
   }
 
-  /** Resurrects every tombed child of {@code parent}'s CNode (level {@code lev}). */
+  /** Resurrects every tombed child of {@code parent}'s branch (level {@code lev}). */
   private void clean(INode parent, int lev) {
-    MainNode m = gcasRead(parent);
-    if (m instanceof CNode) {
-      CNode cn = (CNode) m;
-      Object[] a = cn.array.clone();
-      for (int i = 0; i < a.length; i += 2) {
-        if (a[i] == SUBTRIE) {
-          MainNode cm = gcasRead((INode) a[i + 1]);
+    Object m = gcasRead(parent);
+    if (m instanceof Object[]) {
+      Object[] a = (Object[]) m;
+      Object[] b = copyOf(a);
+      for (int i = 1; i < b.length; i += 2) {
+        if (b[i] == SUBTRIE && b[i + 1] != null) {
+          Object cm = gcasRead((INode) b[i + 1]);
           if (cm instanceof TNode) {
             TNode tn = (TNode) cm;
-            a[i] = tn.key;
-            a[i + 1] = tn.value;
+            setEntry(b, i, tn.key, tombHash(tn), tn.value);
           }
         }
       }
-      gcas(parent, cn, contracted(new CNode(cn.bitmap, a), lev));
+      gcas(parent, a, contracted(b, lev));
     }
   }
 
-  /** Below the root, a CNode holding one leaf becomes a tomb of that entry. */
-  private static MainNode contracted(CNode cn, int lev) {
-    Object[] a = cn.array;
-    if (lev > 0 && a.length == 2 && a[0] != SUBTRIE && a[0] != BUCKET) {
-      return new TNode(a[0], a[1]);
+  /**
+   * Below the root, a branch whose only child is one entry (a leaf, or the one-entry bucket of an
+   * {@code int[]} key) becomes a tomb of that entry; any other branch is returned as it is.
+   */
+  private static Object contracted(Object[] a, int lev) {
+    if (lev == 0) {
+      return a;
     }
-    return cn;
+    int only = -1;
+    for (int i = 1; i < a.length; i += 2) {
+      if (a[i] != SUBTRIE || a[i + 1] != null) {
+        if (only >= 0) {
+          return a; // two children
+        }
+        only = i;
+      }
+    }
+    if (only < 0) {
+      return a;
+    }
+    Object k = a[only];
+    if (k == SUBTRIE) {
+      return a; // a single subtrie stays (it contracts when its own entries go)
+    }
+    if (k instanceof int[]) {
+      Object[] kv = (Object[]) a[only + 1];
+      return kv.length == 2 ? new TNode(kv[0], kv[1]) : a;
+    }
+    return new TNode(k, a[only + 1]);
+  }
+
+  /** The hash a tomb's key needs when it goes back into a branch: only {@code int[]} keys need one. */
+  private int tombHash(TNode tn) {
+    return tn.key instanceof int[] ? hash(tn.key) : 0;
+  }
+
+  /**
+   * Writes one entry into the slot pair at {@code i} of a fresh branch copy: a leaf, or for a key
+   * that is itself an {@code int[]} (which would read as a bucket's hashes) a one-entry bucket.
+   */
+  private static void setEntry(Object[] b, int i, Object key, int h, Object value) {
+    if (key instanceof int[]) {
+      b[i] = new int[] {h};
+      b[i + 1] = new Object[] {key, value};
+    } else {
+      b[i] = key;
+      b[i + 1] = value;
+    }
   }
 
   private static TNode tombOf(CollisionBucket<Object, Object> single) {
@@ -1081,25 +1271,45 @@ public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements Concur
     return new TNode(kv[0], kv[1]);
   }
 
-  /**
-   * A copy of {@code cn} in which the INode child {@code child} at position {@code pos}, of
-   * another generation, is replaced by a new INode of generation {@code gen} with the same
-   * (committed) main node; the other children are kept as they are. Renewal is lazy, one child
-   * per descent: a write after a snapshot copies only the CNodes on its own path, and reads only
-   * the one child it descends into (renewing every stale child at once would read 32 cold main
-   * nodes per level on a large trie). Children already of generation {@code gen} must never be
-   * copied, since they are live (writers may be committing on them right now) and a copy would
-   * lose such a write. Copying a stale INode is safe: no root has its generation any more, so
-   * nothing can commit on it (gcasRead aborts any proposal still pending on it).
-   */
-  private CNode renewedAt(CNode cn, int pos, INode child, Gen gen) {
-    return cn.updatedAt(pos, SUBTRIE, new INode(gcasRead(child), gen));
+  /** A new, empty branch. */
+  private static Object[] emptyBranch() {
+    return new Object[BRANCH_LENGTH];
   }
 
-  /** The index of {@code key} in the key, value pairs of bucket {@code b}, or -1. */
-  private static int indexIn(Object[] b, Object key) {
-    for (int j = 0; j < b.length; j += 2) {
-      if (same(key, b[j])) {
+  /** A copy of branch {@code a} with a fresh GCAS state (slot 0), to be proposed by gcas. */
+  private static Object[] copyOf(Object[] a) {
+    Object[] b = a.clone();
+    b[PREV_SLOT] = null;
+    return b;
+  }
+
+  /** A copy of branch {@code a} whose slot pair at {@code i} is {@code k, v}. */
+  private static Object[] updatedAt(Object[] a, int i, Object k, Object v) {
+    Object[] b = copyOf(a);
+    b[i] = k;
+    b[i + 1] = v;
+    return b;
+  }
+
+  /**
+   * A copy of branch {@code a} in which the INode child {@code child} at slot {@code i}, of
+   * another generation, is replaced by a new INode of generation {@code gen} with the same
+   * (committed) main node; the other children are kept as they are. Renewal is lazy, one child
+   * per descent: a write after a snapshot copies only the branches on its own path, and reads
+   * only the one child it descends into (renewing every stale child at once would read 64 cold
+   * main nodes per level on a large trie). Children already of generation {@code gen} must never
+   * be copied, since they are live (writers may be committing on them right now) and a copy
+   * would lose such a write. Copying a stale INode is safe: no root has its generation any more,
+   * so nothing can commit on it (gcasRead aborts any proposal still pending on it).
+   */
+  private Object[] renewedAt(Object[] a, int i, INode child, Gen gen) {
+    return updatedAt(a, i, SUBTRIE, new INode(gcasRead(child), gen));
+  }
+
+  /** The index of {@code key} among the entries of a bucket, or -1: hashes first, then equals. */
+  private static int indexIn(int[] hs, Object[] kv, Object key, int h) {
+    for (int j = 0; j < hs.length; j++) {
+      if (hs[j] == h && same(key, kv[2 * j])) {
         return j;
       }
     }
@@ -1107,24 +1317,12 @@ public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements Concur
   }
 
   /**
-   * The subtrie at level {@code lev} holding the entries of an overfull bucket ({@code kv}: key,
-   * value pairs, distinct keys). Leaves do not store hashes, so the keys' hashes are recomputed
-   * here with the map's hash function, once per split.
-   */
-  private MainNode split(Object[] kv, int lev, Gen gen) {
-    int[] hs = new int[kv.length / 2];
-    for (int i = 0; i < hs.length; i++) {
-      hs[i] = hash(kv[2 * i]);
-    }
-    return build(kv, hs, lev, gen);
-  }
-
-  /**
    * A new subtrie at level {@code lev} holding the entries {@code kv} (key, value pairs) with
-   * hashes {@code hs}: per 5-bit index one leaf, a bucket of up to BUCKET_MAX entries, or a
-   * deeper subtrie; below the last level all hashes are equal and the entries form an LNode.
+   * hashes {@code hs} (more than BUCKET_MAX of them, all agreeing on the bits above {@code lev}):
+   * per 6-bit index one leaf, a bucket of up to BUCKET_MAX entries, or a deeper subtrie; below
+   * the last level all hashes are equal and the entries form an LNode.
    */
-  private static MainNode build(Object[] kv, int[] hs, int lev, Gen gen) {
+  private static Object build(Object[] kv, int[] hs, int lev, Gen gen) {
     int n = hs.length;
     if (lev > LAST_LEVEL) {
       CollisionBucket<Object, Object> c = CollisionBucket.empty();
@@ -1133,19 +1331,15 @@ public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements Concur
       }
       return new LNode(c);
     }
-    int bmp = 0;
+    int[] counts = new int[WIDTH];
     for (int i = 0; i < n; i++) {
-      bmp |= 1 << ((hs[i] >>> lev) & MASK);
+      counts[(hs[i] >>> lev) & MASK]++;
     }
-    Object[] a = new Object[2 * Integer.bitCount(bmp)];
-    int p = 0;
-    for (int rest = bmp; rest != 0; rest &= rest - 1, p += 2) {
-      int idx = Integer.numberOfTrailingZeros(rest);
-      int c = 0;
-      for (int i = 0; i < n; i++) {
-        if (((hs[i] >>> lev) & MASK) == idx) {
-          c++;
-        }
+    Object[] a = emptyBranch();
+    for (int idx = 0; idx < WIDTH; idx++) {
+      int c = counts[idx];
+      if (c == 0) {
+        continue;
       }
       Object[] gkv = new Object[2 * c];
       int[] gh = new int[c];
@@ -1156,18 +1350,18 @@ public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements Concur
           gh[g++] = hs[i];
         }
       }
+      int s = 1 + 2 * idx;
       if (c == 1) {
-        a[p] = gkv[0];
-        a[p + 1] = gkv[1];
+        setEntry(a, s, gkv[0], gh[0], gkv[1]);
       } else if (c <= BUCKET_MAX) {
-        a[p] = BUCKET;
-        a[p + 1] = gkv;
+        a[s] = gh;
+        a[s + 1] = gkv;
       } else {
-        a[p] = SUBTRIE;
-        a[p + 1] = new INode(build(gkv, gh, lev + BITS, gen), gen);
+        a[s] = SUBTRIE;
+        a[s + 1] = new INode(build(gkv, gh, lev + BITS, gen), gen);
       }
     }
-    return new CNode(bmp, a);
+    return a;
   }
 
   private void checkWritable() {
@@ -1180,18 +1374,19 @@ public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements Concur
 
   /**
    * The committed main node of {@code in}: one acquire read (of {@code main}) unless a proposal
-   * is pending. {@code m.prev} is then read opaque: the acquire read of {@code main} already
-   * orders it after the proposer's plain write of {@code prev} (so the fresh node's default null
-   * cannot be seen), and null is final once written (a commit; an abort writes a FailedNode), so
-   * seeing null proves the commit. Any other value goes to gcasComplete, which reads with acquire.
+   * is pending. The node's GCAS state (a branch's slot 0, or {@code prev}) is then read opaque:
+   * the acquire read of {@code main} already orders it after the proposer's plain write of it (so
+   * the fresh node's default null cannot be seen), and null is final once written (a commit; an
+   * abort writes a FailedNode), so seeing null proves the commit. Any other value goes to
+   * gcasComplete, which reads with acquire.
    */
-  private MainNode gcasRead(INode in) {
-    MainNode m = mainAcquire(in);
+  private Object gcasRead(INode in) {
+    Object m = mainAcquire(in);
     return prevOpaque(m) == null ? m : gcasComplete(in, m);
   }
 
   /** Proposes {@code n} to replace {@code old} in {@code in}; true if it committed. */
-  private boolean gcas(INode in, MainNode old, MainNode n) {
+  private boolean gcas(INode in, Object old, Object n) {
     setPrevPlain(n, old); // published by the CAS below
     if (casMain(in, old, n)) {
       gcasComplete(in, n);
@@ -1201,15 +1396,15 @@ public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements Concur
   }
 
   /** Decides the proposal {@code m} (and any that follow) in {@code in}; returns the committed node. */
-  private MainNode gcasComplete(INode in, MainNode m) {
+  private Object gcasComplete(INode in, Object m) {
     while (true) {
-      MainNode prev = prevAcquire(m);
+      Object prev = prevAcquire(m);
       INode r = readRoot(true);
       if (prev == null) {
         return m;
       }
       if (prev instanceof FailedNode) {
-        MainNode restored = ((FailedNode) prev).previous;
+        Object restored = ((FailedNode) prev).previous;
         if (casMain(in, m, restored)) {
           return restored;
         }
@@ -1232,7 +1427,7 @@ public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements Concur
   }
 
   /** Replaces the root {@code old} by {@code next} if {@code old}'s main node is still {@code expected}. */
-  private boolean rdcssRoot(INode old, MainNode expected, INode next) {
+  private boolean rdcssRoot(INode old, Object expected, INode next) {
     RootDescriptor d = new RootDescriptor(old, expected, next);
     if (casRoot(old, d)) {
       rdcssComplete(false);
@@ -1266,15 +1461,18 @@ public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements Concur
     return new Cursor(frozen());
   }
 
-  private long count(MainNode m) {
-    if (m instanceof CNode) {
-      Object[] a = ((CNode) m).array;
+  private long count(Object m) {
+    if (m instanceof Object[]) {
+      Object[] a = (Object[]) m;
       long n = 0;
-      for (int i = 0; i < a.length; i += 2) {
-        if (a[i] == SUBTRIE) {
-          n += count(gcasRead((INode) a[i + 1]));
+      for (int i = 1; i < a.length; i += 2) {
+        Object k = a[i];
+        if (k == SUBTRIE) {
+          if (a[i + 1] != null) {
+            n += count(gcasRead((INode) a[i + 1]));
+          }
         } else {
-          n += a[i] == BUCKET ? ((Object[]) a[i + 1]).length / 2 : 1;
+          n += k instanceof int[] ? ((int[]) k).length : 1;
         }
       }
       return n;
@@ -1282,11 +1480,11 @@ public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements Concur
     return m instanceof TNode ? 1 : ((LNode) m).bucket.size();
   }
 
-  private boolean hasEntry(MainNode m) {
-    if (m instanceof CNode) {
-      Object[] a = ((CNode) m).array;
-      for (int i = 0; i < a.length; i += 2) {
-        if (a[i] != SUBTRIE || hasEntry(gcasRead((INode) a[i + 1]))) {
+  private boolean hasEntry(Object m) {
+    if (m instanceof Object[]) {
+      Object[] a = (Object[]) m;
+      for (int i = 1; i < a.length; i += 2) {
+        if (a[i] != SUBTRIE || (a[i + 1] != null && hasEntry(gcasRead((INode) a[i + 1])))) {
           return true;
         }
       }
@@ -1295,15 +1493,19 @@ public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements Concur
     return true; // a tomb or a collision list holds entries
   }
 
-  private long slots(MainNode m) {
-    if (m instanceof CNode) {
-      Object[] a = ((CNode) m).array;
-      long n = a.length / 2;
-      for (int i = 0; i < a.length; i += 2) {
-        if (a[i] == SUBTRIE) {
-          n += slots(gcasRead((INode) a[i + 1]));
-        } else if (a[i] == BUCKET) {
-          n += ((Object[]) a[i + 1]).length / 2;
+  /** Occupied slots of the branches, plus the entries of buckets, tombs and collision lists. */
+  private long slots(Object m) {
+    if (m instanceof Object[]) {
+      Object[] a = (Object[]) m;
+      long n = 0;
+      for (int i = 1; i < a.length; i += 2) {
+        Object k = a[i];
+        if (k == SUBTRIE) {
+          if (a[i + 1] != null) {
+            n += 1 + slots(gcasRead((INode) a[i + 1]));
+          }
+        } else {
+          n += 1 + (k instanceof int[] ? ((int[]) k).length : 0);
         }
       }
       return n;
@@ -1311,14 +1513,14 @@ public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements Concur
     return m instanceof TNode ? 1 : ((LNode) m).bucket.size();
   }
 
-  private int depthOf(MainNode m) {
-    if (!(m instanceof CNode)) {
+  private int depthOf(Object m) {
+    if (!(m instanceof Object[])) {
       return 0;
     }
-    Object[] a = ((CNode) m).array;
+    Object[] a = (Object[]) m;
     int d = 0;
-    for (int i = 0; i < a.length; i += 2) {
-      if (a[i] == SUBTRIE) {
+    for (int i = 1; i < a.length; i += 2) {
+      if (a[i] == SUBTRIE && a[i + 1] != null) {
         d = Math.max(d, depthOf(gcasRead((INode) a[i + 1])));
       }
     }
@@ -1346,10 +1548,10 @@ public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements Concur
       advance();
     }
 
-    private void enter(MainNode m) {
-      if (m instanceof CNode) {
-        arrays[++depth] = ((CNode) m).array;
-        next[depth] = 0;
+    private void enter(Object m) {
+      if (m instanceof Object[]) {
+        arrays[++depth] = (Object[]) m;
+        next[depth] = 1;
       } else if (m instanceof TNode) {
         TNode tn = (TNode) m;
         pending = new Object[] {tn.key, tn.value};
@@ -1391,13 +1593,16 @@ public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements Concur
           continue;
         }
         next[depth] = i + 2;
-        if (a[i] == SUBTRIE) {
-          enter(snap.gcasRead((INode) a[i + 1]));
-        } else if (a[i] == BUCKET) {
+        Object k = a[i];
+        if (k == SUBTRIE) {
+          if (a[i + 1] != null) {
+            enter(snap.gcasRead((INode) a[i + 1]));
+          }
+        } else if (k instanceof int[]) {
           pending = (Object[]) a[i + 1]; // immutable: read in place
           pendingAt = 0;
         } else {
-          key = a[i];
+          key = k;
           value = a[i + 1];
           return;
         }
@@ -1621,63 +1826,28 @@ public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements Concur
   /** A generation: identity only. Snapshots give the map and the snapshot new generations. */
   private static final class Gen {}
 
-  /** Indirection node: the only mutable trie node; {@code main} changes by GCAS. */
+  /**
+   * Indirection node: the only mutable trie node; {@code main} (a branch {@code Object[]}, a
+   * TNode or an LNode) changes by GCAS.
+   */
   static final class INode {
     /** Accessed through {@link #MAIN}. */
-    MainNode main;
+    Object main;
     final Gen gen;
 
-    INode(MainNode main, Gen gen) {
+    INode(Object main, Gen gen) {
       this.main = main;
       this.gen = gen;
     }
   }
 
-  /** A node an INode can point to; {@code prev} is the GCAS state (see the notes). */
-  abstract static class MainNode {
-    /** Accessed through {@link #PREV}: null (committed), a MainNode (proposed) or a FailedNode. */
-    MainNode prev;
-  }
-
   /**
-   * Branch node: bitmap-compressed children, two array slots per child: {@code key, value} for
-   * an entry (a leaf), {@code BUCKET, Object[]} for a leaf bucket, {@code SUBTRIE, INode} for a
-   * subtrie. Immutable but for {@code prev}.
+   * A main node other than a branch; {@code prev} is the GCAS state (see the notes), as slot 0 is
+   * for a branch.
    */
-  static final class CNode extends MainNode {
-    final int bitmap;
-    /** Length {@code 2 * bitCount(bitmap)}; child {@code pos} is at {@code 2 * pos, 2 * pos + 1}. */
-    final Object[] array;
-
-    CNode(int bitmap, Object[] array) {
-      this.bitmap = bitmap;
-      this.array = array;
-    }
-
-    CNode insertedAt(int pos, int flag, Object k, Object v) {
-      int i = 2 * pos;
-      Object[] a = new Object[array.length + 2];
-      System.arraycopy(array, 0, a, 0, i);
-      a[i] = k;
-      a[i + 1] = v;
-      System.arraycopy(array, i, a, i + 2, array.length - i);
-      return new CNode(bitmap | flag, a);
-    }
-
-    CNode updatedAt(int pos, Object k, Object v) {
-      Object[] a = array.clone();
-      a[2 * pos] = k;
-      a[2 * pos + 1] = v;
-      return new CNode(bitmap, a);
-    }
-
-    CNode removedAt(int pos, int flag) {
-      int i = 2 * pos;
-      Object[] a = new Object[array.length - 2];
-      System.arraycopy(array, 0, a, 0, i);
-      System.arraycopy(array, i + 2, a, i, array.length - i - 2);
-      return new CNode(bitmap ^ flag, a);
-    }
+  abstract static class MainNode {
+    /** Accessed through {@link #PREV}: null (committed), a main node (proposed) or a FailedNode. */
+    Object prev;
   }
 
   /** Tomb: the single remaining entry of a contracted subtrie, waiting to move into the parent. */
@@ -1700,11 +1870,11 @@ public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements Concur
     }
   }
 
-  /** The {@code prev} marker of an aborted proposal: the main node to restore. */
-  static final class FailedNode extends MainNode {
-    final MainNode previous;
+  /** The GCAS state of an aborted proposal: the main node to restore. Never a main node. */
+  static final class FailedNode {
+    final Object previous;
 
-    FailedNode(MainNode previous) {
+    FailedNode(Object previous) {
       this.previous = previous;
     }
   }
@@ -1716,12 +1886,12 @@ public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements Concur
     static final int ABORTED = 2;
 
     final INode old;
-    final MainNode expected;
+    final Object expected;
     final INode next;
     /** UNDECIDED, then COMMITTED or ABORTED by one CAS through {@link #STATE}. */
     volatile int state;
 
-    RootDescriptor(INode old, MainNode expected, INode next) {
+    RootDescriptor(INode old, Object expected, INode next) {
       this.old = old;
       this.expected = expected;
       this.next = next;
@@ -1730,29 +1900,42 @@ public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements Concur
 
   // ================================================================== memory-ordered access
 
-  private static MainNode mainAcquire(INode in) {
-    return (MainNode) MAIN.getAcquire(in);
+  private static Object mainAcquire(INode in) {
+    return MAIN.getAcquire(in);
   }
 
-  private static boolean casMain(INode in, MainNode expected, MainNode update) {
+  private static boolean casMain(INode in, Object expected, Object update) {
     return MAIN.compareAndSet(in, expected, update);
   }
 
-  private static MainNode prevAcquire(MainNode m) {
-    return (MainNode) PREV.getAcquire(m);
+  /** Acquire read of a main node's GCAS state (slot 0 of a branch, else {@code prev}). */
+  private static Object prevAcquire(Object m) {
+    return m instanceof Object[] ? ArrayAccess.getAcquire((Object[]) m, PREV_SLOT) : PREV.getAcquire((MainNode) m);
   }
 
-  private static MainNode prevOpaque(MainNode m) {
-    return (MainNode) PREV.getOpaque(m);
+  /** Opaque read of a main node's GCAS state. */
+  private static Object prevOpaque(Object m) {
+    return m instanceof Object[] ? prevOpaque((Object[]) m) : PREV.getOpaque((MainNode) m);
   }
 
-  /** Plain write of a fresh node's {@code prev}, before the node is published by a CAS. */
-  private static void setPrevPlain(MainNode m, MainNode prev) {
-    PREV.set(m, prev);
+  /** Opaque read of a branch's GCAS state (the lookup fast path). */
+  private static Object prevOpaque(Object[] branch) {
+    return ArrayAccess.getOpaque(branch, PREV_SLOT);
   }
 
-  private static boolean casPrev(MainNode m, MainNode expected, MainNode update) {
-    return PREV.compareAndSet(m, expected, update);
+  /** Plain write of a fresh node's GCAS state, before the node is published by a CAS. */
+  private static void setPrevPlain(Object m, Object prev) {
+    if (m instanceof Object[]) {
+      ((Object[]) m)[PREV_SLOT] = prev;
+    } else {
+      PREV.set((MainNode) m, prev);
+    }
+  }
+
+  private static boolean casPrev(Object m, Object expected, Object update) {
+    return m instanceof Object[]
+        ? ArrayAccess.cas((Object[]) m, PREV_SLOT, expected, update)
+        : PREV.compareAndSet((MainNode) m, expected, update);
   }
 
   private boolean casRoot(Object expected, Object update) {
@@ -1766,14 +1949,16 @@ public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements Concur
   private static final VarHandle MAIN;
   private static final VarHandle PREV;
   private static final VarHandle ROOT;
+  private static final VarHandle LOOKUP_CACHE;
   private static final VarHandle STATE;
 
   static {
     try {
       MethodHandles.Lookup l = MethodHandles.lookup();
-      MAIN = l.findVarHandle(INode.class, "main", MainNode.class);
-      PREV = l.findVarHandle(MainNode.class, "prev", MainNode.class);
+      MAIN = l.findVarHandle(INode.class, "main", Object.class);
+      PREV = l.findVarHandle(MainNode.class, "prev", Object.class);
       ROOT = l.findVarHandle(HashTrieMap.class, "root", Object.class);
+      LOOKUP_CACHE = l.findVarHandle(HashTrieMap.class, "lookupCache", Object[].class);
       STATE = l.findVarHandle(RootDescriptor.class, "state", int.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);

@@ -14,17 +14,29 @@ import org.junit.jupiter.api.Test;
  * Lincheck with snapshots in the operation set: a snapshot must be the map's state at one instant
  * (its contents are compared as a sorted string), {@code size()} is linearizable (it counts a
  * snapshot), writes to a mutable snapshot must not reach the map, and {@code clear()} is atomic.
- * The hash function puts keys 1..6 into two level-0 slots that split again at level 5, so the
- * scenarios meet indirection nodes, renewal of shared nodes after snapshots, tombs and cleanup.
+ * The hash function {@code k << 12} sends every key down one path; ten filler keys (-1..-10,
+ * present in the map and in the specification from the start) overflow the leaf buckets there, so
+ * keys 1..6 sit in a third-level branch under two levels of indirection nodes: the scenarios meet
+ * renewal of shared nodes after snapshots, the lookup cache (which holds third-level INodes), and
+ * clear() going back to a flat trie.
  */
 @Param(name = "key", gen = IntGen.class, conf = "1:6")
 @Param(name = "value", gen = IntGen.class, conf = "1:3")
 public class HashTrieMapSnapshotLincheckTest {
-  /** Level-0 index: k & 1 (two slots for six keys); level-5 index: 2k mod 32 (distinct). */
-  private final HashTrieMap<Integer, Integer> map = new HashTrieMap<>(k -> (k & 1) | (k << 6));
+  /** Level-0 and level-6 index 0 for every key; level-12 index: k mod 64 (distinct). */
+  private final HashTrieMap<Integer, Integer> map = new HashTrieMap<>(k -> k << 12);
 
   /** Lincheck creates one instance per scenario. */
-  public HashTrieMapSnapshotLincheckTest() {}
+  public HashTrieMapSnapshotLincheckTest() {
+    fill(map);
+  }
+
+  /** The filler keys, in the map and in the specification. */
+  static void fill(Map<Integer, Integer> m) {
+    for (int k = -1; k >= -10; k--) {
+      m.put(k, 0);
+    }
+  }
 
   @Operation
   public Integer get(@Param(name = "key") int key) {
@@ -92,6 +104,9 @@ public class HashTrieMapSnapshotLincheckTest {
     new ModelCheckingOptions()
         .iterations(Math.max(5, iterations() / 2)) // snapshots make long interleavings: fewer, to stay fast
         .invocationsPerIteration(200)
+        // size() and iteration scan 64-slot branches: loops of up to 64 iterations per branch are
+        // bounded, not spinning (Lincheck's default bound would report them as a hang)
+        .loopBound(200)
         .threads(2)
         .actorsPerThread(3)
         .sequentialSpecification(Spec.class)
@@ -114,7 +129,9 @@ public class HashTrieMapSnapshotLincheckTest {
     private final HashMap<Integer, Integer> map = new HashMap<>();
 
     /** Lincheck creates one instance per scenario. */
-    public Spec() {}
+    public Spec() {
+      fill(map);
+    }
 
     public Integer get(int key) {
       return map.get(key);

@@ -324,4 +324,89 @@ class HashTrieMapTest extends ConcurrentMapContract {
     }
     assertNull(ref.get(), "the removed value is still reachable");
   }
+
+  @Test
+  void intArrayKeysAreNotMistakenForBuckets() {
+    // A bucket's key slot holds an int[] of hashes, so keys that are themselves int[] are stored
+    // as one-entry buckets; with a hasher that puts many of them in one slot they also share
+    // buckets, split and contract like any other key.
+    for (java.util.function.ToIntFunction<int[]> hasher : List.<java.util.function.ToIntFunction<int[]>>of(
+        k -> k[0], k -> k[0] & 3, k -> k[0] << 26)) {
+      HashTrieMap<int[], Integer> m = new HashTrieMap<>(hasher);
+      List<int[]> keys = new java.util.ArrayList<>();
+      for (int i = 0; i < 300; i++) {
+        int[] k = {i};
+        keys.add(k);
+        assertNull(m.put(k, i));
+      }
+      assertNull(m.get(new int[] {5}), "int[] keys compare by identity");
+      HashTrieMap<int[], Integer> snap = m.snapshot();
+      for (int i = 0; i < 300; i++) {
+        assertEquals(i, m.get(keys.get(i)));
+      }
+      int seen = 0;
+      for (Map.Entry<int[], Integer> e : m.entrySet()) {
+        assertEquals(e.getKey()[0], e.getValue());
+        seen++;
+      }
+      assertEquals(300, seen);
+      for (int i = 0; i < 300; i++) {
+        assertEquals(i, m.remove(keys.get(i)));
+      }
+      assertTrue(m.isEmpty());
+      assertEquals(0, m.slotCount());
+      assertEquals(300, snap.size());
+      assertEquals(7, snap.get(keys.get(7)));
+    }
+    HashTrieMap<Object, Integer> mixed = new HashTrieMap<>();
+    int[] a = {1};
+    mixed.put(a, 1);
+    mixed.put("x", 2);
+    assertEquals(1, mixed.get(a));
+    assertEquals(2, mixed.remove("x"));
+    assertEquals(1, mixed.remove(a));
+    assertTrue(mixed.isEmpty());
+  }
+
+  @Test
+  void lookupCacheFollowsWritesSnapshotsAndClear() {
+    // 200k keys make third-level INodes, which lookups put in the lookup cache; the cache must
+    // never answer from an INode that a write, a snapshot or clear() has made stale.
+    HashTrieMap<Integer, Integer> m = new HashTrieMap<>();
+    int n = 200_000;
+    for (int i = 0; i < n; i++) {
+      m.put(i, i);
+    }
+    for (int i = 0; i < n; i++) {
+      assertEquals(i, m.get(i)); // fills the cache
+    }
+    HashTrieMap<Integer, Integer> snap = m.snapshot();
+    Map<Integer, Integer> frozen = m.readOnlySnapshot();
+    for (int i = 0; i < n; i += 2) {
+      assertEquals(i, m.remove(i));
+      assertNull(m.get(i));
+      assertEquals(i, snap.get(i));
+    }
+    for (int i = 1; i < n; i += 2) {
+      assertEquals(i, m.get(i));
+      m.put(i, -i);
+      assertEquals(-i, m.get(i));
+      assertEquals(i, snap.get(i));
+    }
+    for (int i = 0; i < n; i += 3) {
+      snap.put(i, 7);
+      assertEquals(7, snap.get(i));
+      assertEquals(i % 2 == 0 ? null : -i, m.get(i));
+      assertEquals(i, frozen.get(i));
+    }
+    assertEquals(n / 2, m.size());
+    m.clear();
+    for (int i = 0; i < n; i += 7) {
+      assertNull(m.get(i));
+    }
+    m.put(5, 5);
+    assertEquals(5, m.get(5));
+    assertEquals(n, snap.size());
+    assertEquals(n, frozen.size());
+  }
 }
