@@ -11,6 +11,7 @@ import dev.atoll.testkit.Threads;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.Phaser;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Tag;
@@ -36,7 +37,7 @@ class HopscotchHashMapResizeStormTest {
     storm(3, 3, 200, 50_000);
   }
 
-  private static void storm(int writers, int readers, int rounds, int churnPerRound) {
+  private static void storm(int writers, int readers, int roundCount, int churnPerRound) {
     long seed = Seeds.next();
     String ctx = Seeds.describe(seed);
     HopscotchHashMap<Integer, Integer> m = new HopscotchHashMap<>();
@@ -48,12 +49,17 @@ class HopscotchHashMapResizeStormTest {
     AtomicInteger grows = new AtomicInteger();
     AtomicInteger shrinks = new AtomicInteger();
     AtomicInteger readerPasses = new AtomicInteger();
+    // Writers insert, then remove, in lockstep (a phaser), so that every round starts from a
+    // shrunk table and grows it, whatever the scheduling: the grow and shrink counts below must
+    // not depend on how the writers' rounds happen to overlap.
+    Phaser rounds = new Phaser(writers);
     Threads.run(writers + readers, t -> {
       SplittableRandom rnd = new SplittableRandom(seed + t);
       if (t < writers) {
         try {
           int base = 1_000_000 * (t + 1);
-          for (int r = 0; r < rounds; r++) {
+          for (int r = 0; r < roundCount; r++) {
+            rounds.arriveAndAwaitAdvance();
             int before = m.tableLength();
             for (int i = 0; i < churnPerRound; i++) {
               assertNull(m.put(base + i, i), ctx);
@@ -65,6 +71,7 @@ class HopscotchHashMapResizeStormTest {
                 assertTrue(m.replace(k, cur, next) || !m.get(k).equals(cur), "stable key " + k + ", " + ctx);
               }
             }
+            rounds.arriveAndAwaitAdvance();
             if (m.tableLength() > before) {
               grows.incrementAndGet();
             }
@@ -72,11 +79,13 @@ class HopscotchHashMapResizeStormTest {
             for (int i = 0; i < churnPerRound; i++) {
               assertEquals(i, m.remove(base + i), ctx);
             }
+            rounds.arriveAndAwaitAdvance();
             if (m.tableLength() < peak) {
               shrinks.incrementAndGet();
             }
           }
         } finally {
+          rounds.arriveAndDeregister(); // a failed writer must not hold the others at the phaser
           if (writersLeft.decrementAndGet() == 0) {
             done.set(true);
           }
@@ -108,8 +117,8 @@ class HopscotchHashMapResizeStormTest {
         }
       }
     });
-    assertTrue(grows.get() >= rounds, "grows observed: " + grows);
-    assertTrue(shrinks.get() >= rounds, "shrinks observed: " + shrinks);
+    assertTrue(grows.get() >= roundCount, "grows observed: " + grows);
+    assertTrue(shrinks.get() >= roundCount, "shrinks observed: " + shrinks);
     assertTrue(readerPasses.get() > 0);
     assertEquals(STABLE, m.size(), ctx);
     Map<Integer, Integer> copy = new HashMap<>(m);
