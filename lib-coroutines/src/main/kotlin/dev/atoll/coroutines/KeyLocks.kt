@@ -33,7 +33,11 @@ import kotlin.coroutines.resumeWithException
  * never leaves the key held. If the key is free, it is taken without suspending (as
  * `Mutex.lock` does), even when the coroutine is already cancelled.
  */
-public suspend fun <K, V> KeyLockMap<K, V>.lock(key: K): Entry<K, V> = awaitGrant(lockAsync(key)) { it.close() }
+public suspend fun <K, V> KeyLockMap<K, V>.lock(key: K): Entry<K, V> {
+    val future = lockAsync(key)
+    // a free key is granted at once: return it without entering awaitGrant (no continuation object)
+    return if (future.isDone) future.join() else awaitGrant(future) { it.close() }
+}
 
 /**
  * Runs [block] while holding the lock of [key] and releases the lock afterwards, whether [block]

@@ -272,6 +272,7 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
       future.granted(); // no dependents yet: completing under the lock runs no user code
     } else {
       held.state = WAITING;
+      held.since = System.nanoTime();
       slot.enqueue(held);
     }
     return future;
