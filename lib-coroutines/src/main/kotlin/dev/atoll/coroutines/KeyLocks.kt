@@ -9,7 +9,8 @@ import kotlin.coroutines.resumeWithException
 
 /*
  * Suspending per-key locks for LockMap and LruLockMap (both KeyLockMap). There is no second
- * implementation here: each function waits for the future of the Java core's asynchronous request
+ * implementation here: lock first tries tryEntryUnowned (a free key, taken without a future), and
+ * otherwise each function waits for the future of the Java core's asynchronous request
  * (lockAsync / batchLockAsync), which queues in the same FIFO as blocking threads. Waiting
  * suspends the coroutine and never blocks a thread. Cancellation withdraws the request through
  * CompletableFuture.cancel, which the core turns into "leave the queue, or, if the key was granted
@@ -33,11 +34,9 @@ import kotlin.coroutines.resumeWithException
  * never leaves the key held. If the key is free, it is taken without suspending (as
  * `Mutex.lock` does), even when the coroutine is already cancelled.
  */
-public suspend fun <K, V> KeyLockMap<K, V>.lock(key: K): Entry<K, V> {
-    val future = lockAsync(key)
-    // a free key is granted at once: return it without entering awaitGrant (no continuation object)
-    return if (future.isDone) future.join() else awaitGrant(future) { it.close() }
-}
+public suspend fun <K, V> KeyLockMap<K, V>.lock(key: K): Entry<K, V> =
+    // a free key is taken at once, with no future and no continuation object
+    tryEntryUnowned(key) ?: awaitGrant(lockAsync(key)) { it.close() }
 
 /**
  * Runs [block] while holding the lock of [key] and releases the lock afterwards, whether [block]

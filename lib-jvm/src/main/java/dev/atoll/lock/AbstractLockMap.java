@@ -43,58 +43,107 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
    * ====================
    *
    * Data layout. The map is an array of Shards, chosen by the top bits of the key's spread hash
-   * (Hashing.spread with a per-map seed, computed once per operation and stored in the Slot). Each
-   * shard is a small chained hash table of Slots guarded by the shard's monitor (the "shard lock";
-   * synchronized rather than a ReentrantLock: no extra object, and nothing here needs timed or
-   * interruptible acquisition of it).
+   * (Hashing.spread with a per-map seed, computed once per operation and stored in the Slot or
+   * Held). Each shard has two parts:
+   *   - CELLS lock-free cells, indexed by the low bits of the hash: the fast path, which locks a
+   *     key that has no record with one CAS and releases it with one CAS;
+   *   - a small chained hash table of Slots guarded by the shard's monitor (the "shard lock";
+   *     synchronized rather than a ReentrantLock: no extra object, and nothing here needs timed or
+   *     interruptible acquisition of it), for everything else: values, waiters, batch pins, LRU.
    * The shard lock is held only for bookkeeping that takes a few steps and never while anybody
    * waits for a key: waiting is done by parking a thread or by an incomplete CompletableFuture,
    * after the shard lock was released.
    *
-   *   Shard { monitor, Slot[] table, slots, values, seq, capacity, lruHead (hot), lruTail (cold) }
-   *   Slot  { key, hash, seq, value, holder, head/tail (FIFO waiters), pins, next (chain),
-   *           same (equal-hash bucket), lruPrev/lruNext }
-   *   Held  { slot, owner thread (null: async), state, prev/next (queue links), future }
+   *   Shard { monitor, Object[] cells, int[] classSlots, Slot[] table, slots, values, seq,
+   *           capacity, lruHead (hot), lruTail (cold) }
+   *   Slot  { key, hash, seq, value, holder, head/tail (FIFO waiters), handOff, pins,
+   *           next (chain), same (equal-hash bucket), lruPrev/lruNext }
+   *   Held  { key, hash, slot (null while in a cell), owner thread (null: async), state,
+   *           prev/next (queue links), since, future }
+   *
+   * The keys whose hashes select the same cell form the cell's "class". Cell states:
+   *   EMPTY (null)   no key of the class has a record (no slot, no holder).
+   *   a Held         exactly one key of the class has a record: this holder, which has no slot,
+   *                  no value, no waiter and no pin (a "fast holder"); no slot of the class.
+   *   SLOW           every key of the class is handled by the table: zero or more slots.
+   * Invariant: a cell that is not SLOW has no slot of its class in the table; classSlots[c]
+   * counts the slots of class c (under the shard lock), and a cell is SLOW while it is > 0.
+   * Transitions: EMPTY -> Held (fast lock: CAS, no shard lock; the linearization point of that
+   * acquisition); Held -> EMPTY (fast release: CAS); under the shard lock only: EMPTY -> SLOW and
+   * Held -> SLOW ("claim": every shard-locked operation on a key first claims its cell; a fast
+   * holder found there is adopted: it gets a slot with itself as holder, and its later writes and
+   * release go through the slot; a fast release whose CAS fails finds it adopted), and SLOW ->
+   * EMPTY (when the class's last slot is removed, or a claim created no slot). Only the fast path
+   * and claims CAS a cell, and the fast path never touches SLOW, so a claim's loop ends. One record
+   * per key holds across both parts: a key is in a cell only while its class has no slot, and a
+   * slot is created only in a claimed (SLOW) class.
+   * A map operation that would not create a value (get, containsKey, remove, replace) returns
+   * "absent" without the shard lock when the key's cell is EMPTY or holds another key.
    *
    * A Slot is the per-key lock record and the map entry at once: the key is stored once, in it,
    * with its hash. A Held is both the Entry handed to a holder and, before that, its node in the
    * slot's waiter queue (an intrusive doubly linked list, so a cancelled waiter leaves in O(1)).
-   * A blocking waiter parks its thread; an asynchronous waiter has an AsyncLock future.
+   * A blocking waiter spins briefly and then parks its thread; an asynchronous waiter has an
+   * AsyncLock future.
    *
    * Slot states (all fields of a slot are guarded by its shard lock, except value, which the
    * holder may also read without it since only the holder writes it while the key is held):
-   *   FREE     holder == null, no waiters.          Invariant: holder == null => no waiters.
+   *   FREE     holder == null; maybe waiters, of which the head is then a SIGNALLED thread.
    *   HELD     holder != null, maybe waiters.
    *   value present or not, independently; pins counts batch locks that reserved the slot.
-   * A slot exists in the table iff value != null || holder != null || pins > 0. The last holder or
-   * waiter or pin to leave, or the operation that removes the value of a free slot, unlinks the
-   * slot from the table under the shard lock. Every locker finds-or-creates the slot under the same
-   * shard lock, so removal is atomic with respect to new lockers: there is never more than one
-   * slot, hence one lock, per key.
+   * A slot exists in the table iff value != null || holder != null || a waiter || pins > 0. The
+   * last holder or waiter or pin to leave, or the operation that removes the value of a free slot,
+   * unlinks the slot from the table under the shard lock. Every locker finds-or-creates the slot
+   * under the same shard lock (after claiming the cell), so removal is atomic with respect to new
+   * lockers: there is never more than one record, hence one lock, per key.
    *
-   * Held states: WAITING -> GRANTED -> CLOSED, or WAITING -> ABANDONED (timeout, interrupt,
-   * cancel). All transitions happen under the shard lock; state is volatile so that the waiter
-   * sees GRANTED after its park returns. The grant is the linearization point of acquisition:
-   * release pops the queue head, makes it the holder and marks it GRANTED in one critical
-   * section (FIFO hand-off: a newcomer finds the slot HELD and queues behind, no barging), then,
-   * after unlocking, unparks the thread or completes the future. An abandoning waiter takes the
-   * shard lock: if still WAITING it unlinks itself; if it finds GRANTED, the grant won the race
-   * and the waiter releases the key again (async cancel, interrupt) or keeps it (timed out too
-   * late), so a key is never leaked to an abandoned request.
+   * Held states: a fast holder or a granted newcomer starts GRANTED; a waiter goes WAITING ->
+   * GRANTED (hand-off), or WAITING -> SIGNALLED -> GRANTED (it took the free key itself) or back
+   * to WAITING (a newcomer took it first), or WAITING/SIGNALLED -> ABANDONED (timeout, interrupt,
+   * cancel); GRANTED -> CLOSED. All waiter transitions happen under the shard lock; state is read
+   * with acquire and written with release semantics (STATE) so that a waiter sees GRANTED or
+   * SIGNALLED after its park returns.
+   *
+   * Barging, bounded (after Go's sync.Mutex). When a holder releases a slot that has waiters,
+   * dispatch looks at the head of the queue:
+   *   - an asynchronous head (lockAsync, Kotlin lock), or any head while the slot is in hand-off
+   *     mode, is granted the key in the same critical section and completed/unparked afterwards
+   *     (FIFO hand-off);
+   *   - a thread head is SIGNALLED and unparked; the key stays FREE. The head takes it (retry,
+   *     under the shard lock) when it runs, unless a newcomer (a caller that is not queued: entry,
+   *     lockAsync, a map operation, a batch step) took it first: mayTake lets a newcomer take a
+   *     FREE slot whose head is only signalled. A head that lost goes back to WAITING, still at
+   *     the head, and is signalled again by the next release.
+   * This avoids a thread switch per release when one thread relocks a key in a loop (a lock
+   * convoy). Guarantees: waiters never overtake each other (FIFO among waiters: only the head is
+   * ever granted or signalled, and queued waiters never barge); tryEntry does not barge (it fails
+   * while the key has waiters). Bound: a head that loses the key after it has waited longer than
+   * STARVATION_NANOS (1 ms, measured from its enqueue) switches the slot to hand-off mode; then
+   * every release grants the head directly and newcomers queue, until the queue is empty or a
+   * granted waiter had waited less than 1 ms. So a waiter waits at most for the waiters ahead of
+   * it, and once at the head it gets the key after about 1 ms plus its own wake-up and two more
+   * releases at most: none starves.
+   * The grant (hand-off, or a retry that takes the FREE key, or a newcomer taking it) is the
+   * linearization point of a slot acquisition. An abandoning waiter takes the shard lock: if still
+   * WAITING or SIGNALLED it unlinks itself (passing a signal on to the new head if the key is
+   * FREE); if it finds GRANTED, the grant won the race and the waiter releases the key again
+   * (async cancel, interrupt) or keeps it (timed out too late), so a key is never leaked to an
+   * abandoned request.
    *
    * Map operations. get/put/remove/replace/containsKey on a FREE slot (or an absent key) run
    * entirely inside one shard-lock critical section, which is the same as lock-operate-unlock on
-   * the key lock. On a HELD slot they queue like entry() and operate when granted.
-   * compute/computeIfAbsent/computeIfPresent/merge take the key lock (an Entry) and run the user
-   * function outside the shard lock. Iteration copies one shard at a time (weakly consistent).
+   * the key lock (and barges like a newcomer). On a HELD slot they queue like entry() and operate
+   * when granted. compute/computeIfAbsent/computeIfPresent/merge take the key lock (an Entry) and
+   * run the user function outside the shard lock. Iteration copies one shard at a time (weakly
+   * consistent); fast holders have no value, so iteration and size never look at the cells.
    *
    * LRU. When the map is an LruLockMap each shard keeps its slots that have a value in an
    * intrusive doubly linked list, hot end first. Gaining a value, get, and acquiring an entry move
    * the slot to the hot end (no allocation). When a shard holds more values than its capacity,
    * eviction walks from the cold end and drops the value (and the slot) of every slot that is
-   * FREE and unpinned until the shard is back within capacity; held, waited-for or pinned slots
-   * are skipped, never waited for. Over-capacity left by skipped slots is corrected when a key of
-   * the shard is released.
+   * FREE, without waiters and unpinned until the shard is back within capacity; held, waited-for
+   * or pinned slots are skipped, never waited for. Over-capacity left by skipped slots is
+   * corrected when a key of the shard is released. (A key with a value is never in a cell.)
    *
    * Batch order. A batch first pins every key's slot (creating it if needed), so that slots and
    * their sequence numbers cannot change while the batch is in progress, then sorts the slots by
@@ -106,10 +155,18 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
    * Equal hashes. A chain holds one slot per distinct hash; further slots with the same hash live
    * in a CollisionBucket (the shared persistent AVL of dev.atoll.internal) hanging off that chain
    * slot ("same"), so 100,000 equal-hash Comparable keys cost O(log n) per lookup. Removing the
-   * chain slot promotes a bucket member into the chain.
+   * chain slot promotes a bucket member into the chain. (Equal hashes share a cell, hence go
+   * through the table as soon as two of them are locked at once.)
+   *
+   * Costs. An uncontended entry(key) + close() of a key whose class has no slot allocates one Held
+   * (the Entry) and does two CASes, nothing else; Kotlin's lock on a free key does the same through
+   * tryEntryUnowned. Otherwise it takes the shard lock twice and also allocates a Slot when the key
+   * had none. A class that has a slot (for example a key with a value) uses the table path for all
+   * its keys, so a map holding many values mostly takes the table path.
    *
    * Reclamation: unlinked slots and Helds are ordinary garbage. The table of each shard doubles
-   * above 3/4 load and halves below 1/8, so it shrinks after mass removal.
+   * above 3/4 load and halves below 1/8, so it shrinks after mass removal; the cells are a fixed
+   * CELLS references per shard.
    */
 
   static final int WAITING = 0;
@@ -196,9 +253,17 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
 
   @Override
   public dev.atoll.lock.Entry<K, V> tryEntry(K key) {
+    return tryLock(key, Thread.currentThread());
+  }
+
+  @Override
+  public dev.atoll.lock.Entry<K, V> tryEntryUnowned(K key) {
+    return tryLock(key, null);
+  }
+
+  private Held<K, V> tryLock(K key, Thread me) {
     int h = spread(key);
     Shard<K, V> s = shardFor(h);
-    Thread me = Thread.currentThread();
     Held<K, V> fast = tryFast(s, key, h, me);
     if (fast != null) {
       return fast;
