@@ -23,7 +23,10 @@ import kotlin.coroutines.resumeWithException
  * coroutine then holds it exclusively against threads and other coroutines until it calls
  * [Entry.close]. Prefer [withLock], which cannot forget to close.
  *
- * Waiters are served first-in-first-out, together with threads blocked in [KeyLockMap.entry].
+ * Waiters are served first-in-first-out, together with threads blocked in [KeyLockMap.entry]; a
+ * waiting coroutine is handed the key directly when it is its turn (a caller that is not waiting
+ * yet may overtake the waiters only while a thread is at the head of the queue, and only for a
+ * bounded time: see [dev.atoll.lock.LockMap]).
  * The returned entry belongs to no thread: it may be used and closed from whatever thread the
  * coroutine resumes on. The lock is not reentrant: a coroutine that locks a key it already holds
  * suspends until it is cancelled.
