@@ -9,7 +9,8 @@ import kotlin.coroutines.resumeWithException
 
 /*
  * Suspending per-key locks for LockMap and LruLockMap (both KeyLockMap). There is no second
- * implementation here: each function waits for the future of the Java core's asynchronous request
+ * implementation here: lock first tries tryEntryUnowned (a free key, taken without a future), and
+ * otherwise each function waits for the future of the Java core's asynchronous request
  * (lockAsync / batchLockAsync), which queues in the same FIFO as blocking threads. Waiting
  * suspends the coroutine and never blocks a thread. Cancellation withdraws the request through
  * CompletableFuture.cancel, which the core turns into "leave the queue, or, if the key was granted
@@ -22,7 +23,10 @@ import kotlin.coroutines.resumeWithException
  * coroutine then holds it exclusively against threads and other coroutines until it calls
  * [Entry.close]. Prefer [withLock], which cannot forget to close.
  *
- * Waiters are served first-in-first-out, together with threads blocked in [KeyLockMap.entry].
+ * Waiters are served first-in-first-out, together with threads blocked in [KeyLockMap.entry]; a
+ * waiting coroutine is handed the key directly when it is its turn (a caller that is not waiting
+ * yet may overtake the waiters only while a thread is at the head of the queue, and only for a
+ * bounded time: see [dev.atoll.lock.LockMap]).
  * The returned entry belongs to no thread: it may be used and closed from whatever thread the
  * coroutine resumes on. The lock is not reentrant: a coroutine that locks a key it already holds
  * suspends until it is cancelled.
@@ -33,7 +37,9 @@ import kotlin.coroutines.resumeWithException
  * never leaves the key held. If the key is free, it is taken without suspending (as
  * `Mutex.lock` does), even when the coroutine is already cancelled.
  */
-public suspend fun <K, V> KeyLockMap<K, V>.lock(key: K): Entry<K, V> = awaitGrant(lockAsync(key)) { it.close() }
+public suspend fun <K, V> KeyLockMap<K, V>.lock(key: K): Entry<K, V> =
+    // a free key is taken at once, with no future and no continuation object
+    tryEntryUnowned(key) ?: awaitGrant(lockAsync(key)) { it.close() }
 
 /**
  * Runs [block] while holding the lock of [key] and releases the lock afterwards, whether [block]

@@ -1,5 +1,6 @@
 package dev.atoll.lock;
 
+import dev.atoll.internal.ArrayAccess;
 import dev.atoll.internal.CollisionBucket;
 import dev.atoll.internal.Hashing;
 import dev.atoll.internal.Sizing;
@@ -42,58 +43,107 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
    * ====================
    *
    * Data layout. The map is an array of Shards, chosen by the top bits of the key's spread hash
-   * (Hashing.spread with a per-map seed, computed once per operation and stored in the Slot). Each
-   * shard is a small chained hash table of Slots guarded by the shard's monitor (the "shard lock";
-   * synchronized rather than a ReentrantLock: no extra object, and nothing here needs timed or
-   * interruptible acquisition of it).
+   * (Hashing.spread with a per-map seed, computed once per operation and stored in the Slot or
+   * Held). Each shard has two parts:
+   *   - CELLS lock-free cells, indexed by the low bits of the hash: the fast path, which locks a
+   *     key that has no record with one CAS and releases it with one CAS;
+   *   - a small chained hash table of Slots guarded by the shard's monitor (the "shard lock";
+   *     synchronized rather than a ReentrantLock: no extra object, and nothing here needs timed or
+   *     interruptible acquisition of it), for everything else: values, waiters, batch pins, LRU.
    * The shard lock is held only for bookkeeping that takes a few steps and never while anybody
    * waits for a key: waiting is done by parking a thread or by an incomplete CompletableFuture,
    * after the shard lock was released.
    *
-   *   Shard { monitor, Slot[] table, slots, values, seq, capacity, lruHead (hot), lruTail (cold) }
-   *   Slot  { key, hash, seq, value, holder, head/tail (FIFO waiters), pins, next (chain),
-   *           same (equal-hash bucket), lruPrev/lruNext }
-   *   Held  { slot, owner thread (null: async), state, prev/next (queue links), future }
+   *   Shard { monitor, Object[] cells, int[] classSlots, Slot[] table, slots, values, seq,
+   *           capacity, lruHead (hot), lruTail (cold) }
+   *   Slot  { key, hash, seq, value, holder, head/tail (FIFO waiters), handOff, pins,
+   *           next (chain), same (equal-hash bucket), lruPrev/lruNext }
+   *   Held  { key, hash, slot (null while in a cell), owner thread (null: async), state,
+   *           prev/next (queue links), since, future }
+   *
+   * The keys whose hashes select the same cell form the cell's "class". Cell states:
+   *   EMPTY (null)   no key of the class has a record (no slot, no holder).
+   *   a Held         exactly one key of the class has a record: this holder, which has no slot,
+   *                  no value, no waiter and no pin (a "fast holder"); no slot of the class.
+   *   SLOW           every key of the class is handled by the table: zero or more slots.
+   * Invariant: a cell that is not SLOW has no slot of its class in the table; classSlots[c]
+   * counts the slots of class c (under the shard lock), and a cell is SLOW while it is > 0.
+   * Transitions: EMPTY -> Held (fast lock: CAS, no shard lock; the linearization point of that
+   * acquisition); Held -> EMPTY (fast release: CAS); under the shard lock only: EMPTY -> SLOW and
+   * Held -> SLOW ("claim": every shard-locked operation on a key first claims its cell; a fast
+   * holder found there is adopted: it gets a slot with itself as holder, and its later writes and
+   * release go through the slot; a fast release whose CAS fails finds it adopted), and SLOW ->
+   * EMPTY (when the class's last slot is removed, or a claim created no slot). Only the fast path
+   * and claims CAS a cell, and the fast path never touches SLOW, so a claim's loop ends. One record
+   * per key holds across both parts: a key is in a cell only while its class has no slot, and a
+   * slot is created only in a claimed (SLOW) class.
+   * A map operation that would not create a value (get, containsKey, remove, replace) returns
+   * "absent" without the shard lock when the key's cell is EMPTY or holds another key.
    *
    * A Slot is the per-key lock record and the map entry at once: the key is stored once, in it,
    * with its hash. A Held is both the Entry handed to a holder and, before that, its node in the
    * slot's waiter queue (an intrusive doubly linked list, so a cancelled waiter leaves in O(1)).
-   * A blocking waiter parks its thread; an asynchronous waiter has an AsyncLock future.
+   * A blocking waiter spins briefly and then parks its thread; an asynchronous waiter has an
+   * AsyncLock future.
    *
    * Slot states (all fields of a slot are guarded by its shard lock, except value, which the
    * holder may also read without it since only the holder writes it while the key is held):
-   *   FREE     holder == null, no waiters.          Invariant: holder == null => no waiters.
+   *   FREE     holder == null; maybe waiters, of which the head is then a SIGNALLED thread.
    *   HELD     holder != null, maybe waiters.
    *   value present or not, independently; pins counts batch locks that reserved the slot.
-   * A slot exists in the table iff value != null || holder != null || pins > 0. The last holder or
-   * waiter or pin to leave, or the operation that removes the value of a free slot, unlinks the
-   * slot from the table under the shard lock. Every locker finds-or-creates the slot under the same
-   * shard lock, so removal is atomic with respect to new lockers: there is never more than one
-   * slot, hence one lock, per key.
+   * A slot exists in the table iff value != null || holder != null || a waiter || pins > 0. The
+   * last holder or waiter or pin to leave, or the operation that removes the value of a free slot,
+   * unlinks the slot from the table under the shard lock. Every locker finds-or-creates the slot
+   * under the same shard lock (after claiming the cell), so removal is atomic with respect to new
+   * lockers: there is never more than one record, hence one lock, per key.
    *
-   * Held states: WAITING -> GRANTED -> CLOSED, or WAITING -> ABANDONED (timeout, interrupt,
-   * cancel). All transitions happen under the shard lock; state is volatile so that the waiter
-   * sees GRANTED after its park returns. The grant is the linearization point of acquisition:
-   * release pops the queue head, makes it the holder and marks it GRANTED in one critical
-   * section (FIFO hand-off: a newcomer finds the slot HELD and queues behind, no barging), then,
-   * after unlocking, unparks the thread or completes the future. An abandoning waiter takes the
-   * shard lock: if still WAITING it unlinks itself; if it finds GRANTED, the grant won the race
-   * and the waiter releases the key again (async cancel, interrupt) or keeps it (timed out too
-   * late), so a key is never leaked to an abandoned request.
+   * Held states: a fast holder or a granted newcomer starts GRANTED; a waiter goes WAITING ->
+   * GRANTED (hand-off), or WAITING -> SIGNALLED -> GRANTED (it took the free key itself) or back
+   * to WAITING (a newcomer took it first), or WAITING/SIGNALLED -> ABANDONED (timeout, interrupt,
+   * cancel); GRANTED -> CLOSED. All waiter transitions happen under the shard lock; state is read
+   * with acquire and written with release semantics (STATE) so that a waiter sees GRANTED or
+   * SIGNALLED after its park returns.
+   *
+   * Barging, bounded (after Go's sync.Mutex). When a holder releases a slot that has waiters,
+   * dispatch looks at the head of the queue:
+   *   - an asynchronous head (lockAsync, Kotlin lock), or any head while the slot is in hand-off
+   *     mode, is granted the key in the same critical section and completed/unparked afterwards
+   *     (FIFO hand-off);
+   *   - a thread head is SIGNALLED and unparked; the key stays FREE. The head takes it (retry,
+   *     under the shard lock) when it runs, unless a newcomer (a caller that is not queued: entry,
+   *     lockAsync, a map operation, a batch step) took it first: mayTake lets a newcomer take a
+   *     FREE slot whose head is only signalled. A head that lost goes back to WAITING, still at
+   *     the head, and is signalled again by the next release.
+   * This avoids a thread switch per release when one thread relocks a key in a loop (a lock
+   * convoy). Guarantees: waiters never overtake each other (FIFO among waiters: only the head is
+   * ever granted or signalled, and queued waiters never barge); tryEntry does not barge (it fails
+   * while the key has waiters). Bound: a head that loses the key after it has waited longer than
+   * STARVATION_NANOS (1 ms, measured from its enqueue) switches the slot to hand-off mode; then
+   * every release grants the head directly and newcomers queue, until the queue is empty or a
+   * granted waiter had waited less than 1 ms. So a waiter waits at most for the waiters ahead of
+   * it, and once at the head it gets the key after about 1 ms plus its own wake-up and two more
+   * releases at most: none starves.
+   * The grant (hand-off, or a retry that takes the FREE key, or a newcomer taking it) is the
+   * linearization point of a slot acquisition. An abandoning waiter takes the shard lock: if still
+   * WAITING or SIGNALLED it unlinks itself (passing a signal on to the new head if the key is
+   * FREE); if it finds GRANTED, the grant won the race and the waiter releases the key again
+   * (async cancel, interrupt) or keeps it (timed out too late), so a key is never leaked to an
+   * abandoned request.
    *
    * Map operations. get/put/remove/replace/containsKey on a FREE slot (or an absent key) run
    * entirely inside one shard-lock critical section, which is the same as lock-operate-unlock on
-   * the key lock. On a HELD slot they queue like entry() and operate when granted.
-   * compute/computeIfAbsent/computeIfPresent/merge take the key lock (an Entry) and run the user
-   * function outside the shard lock. Iteration copies one shard at a time (weakly consistent).
+   * the key lock (and barges like a newcomer). On a HELD slot they queue like entry() and operate
+   * when granted. compute/computeIfAbsent/computeIfPresent/merge take the key lock (an Entry) and
+   * run the user function outside the shard lock. Iteration copies one shard at a time (weakly
+   * consistent); fast holders have no value, so iteration and size never look at the cells.
    *
    * LRU. When the map is an LruLockMap each shard keeps its slots that have a value in an
    * intrusive doubly linked list, hot end first. Gaining a value, get, and acquiring an entry move
    * the slot to the hot end (no allocation). When a shard holds more values than its capacity,
    * eviction walks from the cold end and drops the value (and the slot) of every slot that is
-   * FREE and unpinned until the shard is back within capacity; held, waited-for or pinned slots
-   * are skipped, never waited for. Over-capacity left by skipped slots is corrected when a key of
-   * the shard is released.
+   * FREE, without waiters and unpinned until the shard is back within capacity; held, waited-for
+   * or pinned slots are skipped, never waited for. Over-capacity left by skipped slots is
+   * corrected when a key of the shard is released. (A key with a value is never in a cell.)
    *
    * Batch order. A batch first pins every key's slot (creating it if needed), so that slots and
    * their sequence numbers cannot change while the batch is in progress, then sorts the slots by
@@ -105,16 +155,38 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
    * Equal hashes. A chain holds one slot per distinct hash; further slots with the same hash live
    * in a CollisionBucket (the shared persistent AVL of dev.atoll.internal) hanging off that chain
    * slot ("same"), so 100,000 equal-hash Comparable keys cost O(log n) per lookup. Removing the
-   * chain slot promotes a bucket member into the chain.
+   * chain slot promotes a bucket member into the chain. (Equal hashes share a cell, hence go
+   * through the table as soon as two of them are locked at once.)
+   *
+   * Costs. An uncontended entry(key) + close() of a key whose class has no slot allocates one Held
+   * (the Entry) and does two CASes, nothing else; Kotlin's lock on a free key does the same through
+   * tryEntryUnowned. Otherwise it takes the shard lock twice and also allocates a Slot when the key
+   * had none. A class that has a slot (for example a key with a value) uses the table path for all
+   * its keys, so a map holding many values mostly takes the table path.
    *
    * Reclamation: unlinked slots and Helds are ordinary garbage. The table of each shard doubles
-   * above 3/4 load and halves below 1/8, so it shrinks after mass removal.
+   * above 3/4 load and halves below 1/8, so it shrinks after mass removal; the cells are a fixed
+   * CELLS references per shard.
    */
 
   static final int WAITING = 0;
   static final int GRANTED = 1;
   static final int ABANDONED = 2;
   static final int CLOSED = 3;
+  /** A thread waiter at the head of its queue, told that the key is free: it comes to take it. */
+  static final int SIGNALLED = 4;
+
+  /** Fast-path cells per shard (a power of two). */
+  static final int CELLS = 64;
+  private static final int CELL_MASK = CELLS - 1;
+  /** The cell state "the keys of this cell are in the table"; EMPTY is null, a holder is a Held. */
+  static final Object SLOW = new Object();
+
+  /**
+   * How long the head waiter may be overtaken by newcomers before the key switches to hand-off
+   * mode (as Go's sync.Mutex does after 1 ms).
+   */
+  static final long STARVATION_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
   private static final int MIN_TABLE = 8;
 
@@ -181,17 +253,34 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
 
   @Override
   public dev.atoll.lock.Entry<K, V> tryEntry(K key) {
+    return tryLock(key, Thread.currentThread());
+  }
+
+  @Override
+  public dev.atoll.lock.Entry<K, V> tryEntryUnowned(K key) {
+    return tryLock(key, null);
+  }
+
+  private Held<K, V> tryLock(K key, Thread me) {
     int h = spread(key);
     Shard<K, V> s = shardFor(h);
+    Held<K, V> fast = tryFast(s, key, h, me);
+    if (fast != null) {
+      return fast;
+    }
     synchronized (s) {
+      s.claim(h);
       Slot<K, V> slot = s.find(key, h);
-      if (slot != null && slot.holder != null) {
+      if (slot != null && (slot.holder != null || slot.head != null)) {
         return null;
       }
       if (slot == null) {
         slot = s.create(key, h);
       }
-      return grantFree(s, slot, Thread.currentThread());
+      Held<K, V> held = new Held<>(this, key, h, me);
+      held.slot = slot;
+      grant(s, slot, held);
+      return held;
     }
   }
 
@@ -204,7 +293,15 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
   public CompletableFuture<dev.atoll.lock.Entry<K, V>> lockAsync(K key) {
     int h = spread(key);
     Shard<K, V> s = shardFor(h);
+    Held<K, V> fast = tryFast(s, key, h, null);
+    if (fast != null) {
+      AsyncLock<K, V> future = new AsyncLock<>(fast);
+      fast.future = future;
+      future.granted();
+      return future;
+    }
     synchronized (s) {
+      s.claim(h);
       Slot<K, V> slot = s.find(key, h);
       if (slot == null) {
         slot = s.create(key, h);
@@ -213,15 +310,34 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
     }
   }
 
+  /**
+   * The fast path: locks a key of an EMPTY cell by installing a new holder there with one CAS
+   * (no shard lock, no slot). Returns null when the cell is not EMPTY.
+   */
+  private Held<K, V> tryFast(Shard<K, V> s, K key, int h, Thread owner) {
+    Object[] cells = s.cells;
+    int c = h & CELL_MASK;
+    if (ArrayAccess.getAcquire(cells, c) == null) {
+      Held<K, V> held = new Held<>(this, key, h, owner);
+      if (ArrayAccess.cas(cells, c, null, held)) {
+        return held;
+      }
+    }
+    return null;
+  }
+
   /** Under the shard lock: grants a free slot at once or queues an asynchronous waiter. */
   private AsyncLock<K, V> lockSlotAsync(Shard<K, V> s, Slot<K, V> slot) {
-    Held<K, V> held = new Held<>(this, slot, null);
+    Held<K, V> held = new Held<>(this, slot.key, slot.hash, null);
+    held.slot = slot;
     AsyncLock<K, V> future = new AsyncLock<>(held);
     held.future = future;
-    if (slot.holder == null) {
+    if (mayTake(slot)) {
       grant(s, slot, held);
       future.granted(); // no dependents yet: completing under the lock runs no user code
     } else {
+      held.state = WAITING;
+      held.since = System.nanoTime();
       slot.enqueue(held);
     }
     return future;
@@ -231,42 +347,53 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
     int h = spread(key);
     Shard<K, V> s = shardFor(h);
     Thread me = Thread.currentThread();
-    Held<K, V> held;
+    Held<K, V> held = tryFast(s, key, h, me);
+    if (held != null) {
+      return held;
+    }
     synchronized (s) {
+      s.claim(h);
       Slot<K, V> slot = s.find(key, h);
       if (slot == null) {
         slot = s.create(key, h);
       }
       held = grantOrEnqueue(s, slot, me);
     }
-    return held.state == GRANTED ? held : await(held, mode, deadline);
+    return held.stateAcquire() == GRANTED ? held : await(held, mode, deadline);
   }
 
-  /** Under the shard lock: grants the free slot to a new Held of {@code me}, or queues it. */
+  /**
+   * Under the shard lock: whether a newcomer may take the slot now. It may when nobody holds it
+   * and either nobody waits or the slot is not in hand-off mode (a woken waiter then competes with
+   * the newcomer; see the notes on barging).
+   */
+  private static boolean mayTake(Slot<?, ?> slot) {
+    return slot.holder == null && (slot.head == null || !slot.handOff);
+  }
+
+  /** Under the shard lock: grants the slot to a new Held of {@code me}, or queues it. */
   private Held<K, V> grantOrEnqueue(Shard<K, V> s, Slot<K, V> slot, Thread me) {
     Held<K, V> holder = slot.holder;
-    if (holder == null) {
-      return grantFree(s, slot, me);
-    }
-    if (holder.owner == me) {
+    if (holder != null && holder.owner == me) {
       throw new IllegalStateException("self-deadlock: the current thread already holds the lock of key "
           + slot.key + " (the lock is not reentrant)");
     }
-    Held<K, V> held = new Held<>(this, slot, me);
-    slot.enqueue(held);
-    return held;
-  }
-
-  private Held<K, V> grantFree(Shard<K, V> s, Slot<K, V> slot, Thread me) {
-    Held<K, V> held = new Held<>(this, slot, me);
-    grant(s, slot, held);
+    Held<K, V> held = new Held<>(this, slot.key, slot.hash, me);
+    held.slot = slot;
+    if (mayTake(slot)) {
+      grant(s, slot, held);
+    } else {
+      held.state = WAITING;
+      held.since = System.nanoTime();
+      slot.enqueue(held);
+    }
     return held;
   }
 
   /** Under the shard lock: makes {@code held} the holder of {@code slot}. */
   private void grant(Shard<K, V> s, Slot<K, V> slot, Held<K, V> held) {
     slot.holder = held;
-    held.state = GRANTED;
+    held.setStateRelease(GRANTED);
     if (lru && slot.value != null) {
       s.promote(slot);
     }
@@ -274,20 +401,35 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
 
   /**
    * Spins before parking, on multi-core machines: a key held for a short critical section is
-   * usually handed over within a few microseconds, and a spinning waiter takes it without the
-   * unpark/wake-up round trip (which otherwise dominates a contended hand-off). FIFO order is
-   * unchanged: the grant still comes from the releaser, only the waiting differs.
+   * usually free again within a few microseconds, and a spinning waiter sees its signal or grant
+   * without the unpark/wake-up round trip.
    */
   private static final int SPINS_BEFORE_PARK = Runtime.getRuntime().availableProcessors() > 1 ? 128 : 0;
 
-  /** Parks until {@code held} is granted, or abandons it on timeout or interrupt. */
+  /**
+   * Waits until {@code held} is granted (by a hand-off, or by taking the key itself after a
+   * signal), or abandons it on timeout or interrupt.
+   */
   private Held<K, V> await(Held<K, V> held, int mode, long deadline) throws InterruptedException {
-    for (int i = 0; i < SPINS_BEFORE_PARK && held.state != GRANTED; i++) {
-      Thread.onSpinWait();
-    }
     boolean interrupted = false;
+    int spins = SPINS_BEFORE_PARK;
     try {
-      while (held.state != GRANTED) {
+      while (true) {
+        int state = held.stateAcquire();
+        if (state == GRANTED) {
+          return held;
+        }
+        if (state == SIGNALLED) {
+          if (retry(held)) {
+            return held;
+          }
+          continue; // back to WAITING (or granted meanwhile): re-check, then park
+        }
+        if (spins > 0) {
+          spins--;
+          Thread.onSpinWait();
+          continue;
+        }
         if (mode == TIMED) {
           long remaining = deadline - System.nanoTime();
           if (remaining <= 0L) {
@@ -308,7 +450,6 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
           }
         }
       }
-      return held;
     } finally {
       if (interrupted) {
         Thread.currentThread().interrupt();
@@ -316,33 +457,76 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
     }
   }
 
-  /** Withdraws a waiting request; false if it had been granted already (the caller owns it). */
-  boolean abandon(Held<K, V> held) {
+  /**
+   * A signalled waiter (the head of its queue) tries to take the key. If a newcomer took it first,
+   * the waiter goes back to WAITING, still at the head; if it has waited longer than
+   * {@link #STARVATION_NANOS}, the slot switches to hand-off mode so that the next release grants
+   * the key to it directly. Returns true if {@code held} now holds the key.
+   */
+  private boolean retry(Held<K, V> held) {
     Slot<K, V> slot = held.slot;
-    Shard<K, V> s = shardFor(slot.hash);
+    Shard<K, V> s = shardFor(held.hash);
     synchronized (s) {
-      if (held.state != WAITING) {
-        return false;
+      int state = held.state;
+      if (state != SIGNALLED) {
+        return state == GRANTED;
       }
-      slot.unlink(held);
-      held.state = ABANDONED;
-      return true;
+      if (slot.holder == null) {
+        slot.unlink(held);
+        grant(s, slot, held);
+        return true;
+      }
+      held.setStateRelease(WAITING);
+      if (!slot.handOff && System.nanoTime() - held.since > STARVATION_NANOS) {
+        slot.handOff = true;
+      }
+      return false;
     }
   }
 
-  /** Releases a granted Held: hands the key to the next waiter or drops an unused slot. */
-  void release(Held<K, V> held) {
+  /** Withdraws a waiting request; false if it had been granted already (the caller owns it). */
+  boolean abandon(Held<K, V> held) {
     Slot<K, V> slot = held.slot;
-    Shard<K, V> s = shardFor(slot.hash);
+    Shard<K, V> s = shardFor(held.hash);
+    Held<K, V> next = null;
+    synchronized (s) {
+      int state = held.state;
+      if (state != WAITING && state != SIGNALLED) {
+        return false;
+      }
+      slot.unlink(held);
+      held.setStateRelease(ABANDONED);
+      if (slot.holder == null) {
+        next = dispatch(s, slot); // it may have been the signalled head: pass the signal on
+      }
+    }
+    if (next != null) {
+      next.wake();
+    }
+    return true;
+  }
+
+  /** Releases a granted Held: lets the next waiter have the key or drops an unused slot. */
+  void release(Held<K, V> held) {
+    if (held.slot == null) {
+      // fast path: the holder still sits in its cell; EMPTY it with one CAS
+      Shard<K, V> s = shardFor(held.hash);
+      if (ArrayAccess.cas(s.cells, held.hash & CELL_MASK, held, null)) {
+        held.setStateRelease(CLOSED);
+        return;
+      }
+      // adopted into a slot meanwhile (the cell is SLOW now): the slot path below sees it
+    }
+    Shard<K, V> s = shardFor(held.hash);
     Held<K, V> next;
     Object[] evicted = null;
     synchronized (s) {
       if (held.state != GRANTED) {
-        throw new IllegalStateException("entry of key " + slot.key + " is already closed");
+        throw new IllegalStateException("entry of key " + held.key + " is already closed");
       }
-      held.state = CLOSED;
-      next = handOff(s, slot);
-      if (next == null && lru && s.values > s.capacity) {
+      held.setStateRelease(CLOSED);
+      next = vacate(s, held.slot);
+      if (lru && s.values > s.capacity) {
         evicted = evict(s);
       }
     }
@@ -353,21 +537,42 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
   }
 
   /**
-   * Under the shard lock, after the holder closed: grants the slot to the first waiter (returned,
-   * to be woken after unlocking) or frees it, dropping it from the table when it is unused.
+   * Under the shard lock, after the holder closed: frees the slot and lets the queue know (see
+   * {@link #dispatch}); returns the waiter to wake after unlocking, or null.
    */
-  private Held<K, V> handOff(Shard<K, V> s, Slot<K, V> slot) {
+  private Held<K, V> vacate(Shard<K, V> s, Slot<K, V> slot) {
+    slot.holder = null;
+    return dispatch(s, slot);
+  }
+
+  /**
+   * Under the shard lock, for a slot nobody holds: an asynchronous head, or any head in hand-off
+   * mode, is granted the key (FIFO hand-off); a thread head that waits is SIGNALLED to come and
+   * take it (a newcomer may take it first; see the notes); with no waiters the slot is dropped when
+   * unused. Returns the waiter to wake (unpark or complete) after unlocking, or null.
+   */
+  private Held<K, V> dispatch(Shard<K, V> s, Slot<K, V> slot) {
     Held<K, V> next = slot.head;
-    if (next != null) {
+    if (next == null) {
+      slot.handOff = false;
+      if (slot.value == null && slot.pins == 0) {
+        s.remove(slot);
+      }
+      return null;
+    }
+    if (next.owner == null || slot.handOff) {
       slot.unlink(next);
       grant(s, slot, next);
+      if (slot.handOff && (slot.head == null || System.nanoTime() - next.since < STARVATION_NANOS)) {
+        slot.handOff = false; // nobody else has waited long: back to normal mode
+      }
       return next;
     }
-    slot.holder = null;
-    if (slot.value == null && slot.pins == 0) {
-      s.remove(slot);
+    if (next.state == WAITING) {
+      next.setStateRelease(SIGNALLED);
+      return next;
     }
-    return null;
+    return null; // already signalled and about to retry
   }
 
   /** Under the shard lock: sets the value of a held or free slot; returns the previous value. */
@@ -394,11 +599,15 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
 
   /** Entry.set/insert/remove: a write by the holder. */
   V write(Held<K, V> held, V value, boolean onlyIfAbsent) {
-    Slot<K, V> slot = held.slot;
-    Shard<K, V> s = shardFor(slot.hash);
+    Shard<K, V> s = shardFor(held.hash);
     Object[] evicted = null;
     V old;
     synchronized (s) {
+      Slot<K, V> slot = held.slot;
+      if (slot == null) {
+        s.claim(held.hash); // a fast holder: its cell adopts it into a slot, which takes the value
+        slot = held.slot;
+      }
       if (onlyIfAbsent && slot.value != null) {
         return slot.value;
       }
@@ -421,7 +630,7 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
     int n = 0;
     for (Slot<K, V> c = s.lruTail; c != null && s.values > s.capacity; ) {
       Slot<K, V> prev = c.lruPrev;
-      if (c.holder == null && c.pins == 0) {
+      if (c.holder == null && c.head == null && c.pins == 0) {
         V v = c.value;
         store(s, c, null);
         s.remove(c);
@@ -488,7 +697,7 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
         synchronized (s) {
           h = grantOrEnqueue(s, slot, me);
         }
-        if (h.state != GRANTED) {
+        if (h.stateAcquire() != GRANTED) {
           h = await(h, mode, deadline);
           if (h == null) {
             return null; // timed out: the finally block releases what was taken
@@ -520,6 +729,7 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
         int h = spread(key);
         Shard<K, V> s = shardFor(h);
         synchronized (s) {
+          s.claim(h);
           Slot<K, V> slot = s.find(key, h);
           if (slot == null) {
             slot = s.create(key, h);
@@ -585,7 +795,7 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
   private void unpinOne(Slot<K, V> slot) {
     Shard<K, V> s = shardFor(slot.hash);
     synchronized (s) {
-      if (--slot.pins == 0 && slot.holder == null && slot.value == null) {
+      if (--slot.pins == 0 && slot.holder == null && slot.head == null && slot.value == null) {
         s.remove(slot);
       }
     }
@@ -606,20 +816,30 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
     Object result;
     Object[] evicted = null;
     Held<K, V> held;
+    boolean creates = op == PUT || op == PUT_IF_ABSENT;
+    if (!creates) {
+      // an EMPTY cell, or a fast holder of another key, means the key has no record: no value
+      Object cell = ArrayAccess.getAcquire(s.cells, h & CELL_MASK);
+      if (cell == null || (cell != SLOW && !((Held<?, ?>) cell).key.equals(key))) {
+        return op == GET || op == REMOVE || op == REPLACE ? null : Boolean.FALSE;
+      }
+    }
     synchronized (s) {
+      s.claim(h);
       Slot<K, V> slot = s.find(key, h);
       if (slot == null) {
-        if (op != PUT && op != PUT_IF_ABSENT) {
+        if (!creates) {
+          s.unclaimIfUnused(h);
           return op == GET || op == REMOVE || op == REPLACE ? null : Boolean.FALSE;
         }
         @SuppressWarnings({"unchecked", "rawtypes"})
         K k = (K) key;
         slot = s.create(k, h);
       }
-      if (slot.holder == null) {
+      if (mayTake(slot)) {
         // free: the whole critical section is lock-operate-unlock of the key lock
         result = operate(s, slot, op, value, expected);
-        if (slot.value == null && slot.pins == 0) {
+        if (slot.value == null && slot.pins == 0 && slot.head == null) {
           s.remove(slot);
         } else if (lru && s.values > s.capacity) {
           evicted = evict(s);
@@ -643,9 +863,9 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
     Held<K, V> next;
     synchronized (s) {
       result = operate(s, slot, op, value, expected);
-      held.state = CLOSED;
-      next = handOff(s, slot);
-      if (next == null && lru && s.values > s.capacity) {
+      held.setStateRelease(CLOSED);
+      next = vacate(s, slot);
+      if (lru && s.values > s.capacity) {
         evicted = evict(s);
       }
     }
@@ -897,12 +1117,21 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
     return new EntrySet();
   }
 
-  /** The number of per-key lock records (slots) in the map: keys with a value, holder or waiter. */
+  /**
+   * The number of per-key lock records in the map (slots, and holders in cells): keys with a
+   * value, holder, waiter or batch reservation.
+   */
   int lockRecordCount() {
     int n = 0;
     for (Shard<K, V> s : shards) {
       synchronized (s) {
         n += s.slots;
+        for (int c = 0; c < CELLS; c++) {
+          Object cell = ArrayAccess.getAcquire(s.cells, c);
+          if (cell != null && cell != SLOW) {
+            n++; // a fast holder: a record without a slot
+          }
+        }
       }
     }
     return n;
@@ -1034,6 +1263,10 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
   /** A shard: a chained table of slots, its LRU list and its lock. */
   static final class Shard<K, V> {
     final int capacity;
+    /** The fast-path cells: EMPTY (null), a fast holder (a Held), or SLOW (see the notes). */
+    final Object[] cells = new Object[CELLS];
+    /** Per cell: how many slots of the table have a hash of that cell (guarded by the shard lock). */
+    final int[] classSlots = new int[CELLS];
     Slot<K, V>[] table;
     int slots;
     int values;
@@ -1045,6 +1278,41 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
     Shard(int capacity) {
       this.capacity = capacity;
       this.table = new Slot[MIN_TABLE];
+    }
+
+    /**
+     * Under the shard lock, before looking up or creating a key of hash {@code hash}: makes the
+     * key's cell SLOW, so that every key of that cell is handled by the table. A fast holder found
+     * in the cell is adopted: it gets a slot, as its holder. The CAS races only with the fast
+     * path (EMPTY to holder, holder to EMPTY); the loop ends because the cell can only go back to
+     * EMPTY from a holder, once.
+     */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    void claim(int hash) {
+      int c = hash & CELL_MASK;
+      while (true) {
+        Object cell = ArrayAccess.getAcquire(cells, c);
+        if (cell == SLOW) {
+          return;
+        }
+        if (ArrayAccess.cas(cells, c, cell, SLOW)) {
+          if (cell != null) {
+            Held<K, V> fast = (Held<K, V>) cell;
+            Slot<K, V> slot = create(fast.key, fast.hash);
+            slot.holder = fast;
+            fast.slot = slot; // the holder's writes and its release now go through the slot
+          }
+          return;
+        }
+      }
+    }
+
+    /** Under the shard lock: gives a claimed cell back to the fast path when none of its keys has a slot. */
+    void unclaimIfUnused(int hash) {
+      int c = hash & CELL_MASK;
+      if (classSlots[c] == 0) {
+        ArrayAccess.setRelease(cells, c, null);
+      }
     }
 
     /** Finds the slot of {@code key}: in the chain, or in the collision bucket of its hash. */
@@ -1061,8 +1329,10 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
       return null;
     }
 
+    /** Under the shard lock, with the key's cell claimed: adds a slot for an absent key. */
     Slot<K, V> create(K key, int hash) {
       Slot<K, V> slot = new Slot<>(key, hash, seq++);
+      classSlots[hash & CELL_MASK]++;
       Slot<K, V>[] t = table;
       int i = hash & (t.length - 1);
       Slot<K, V> primary = t[i];
@@ -1084,7 +1354,12 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
       return slot;
     }
 
+    /** Under the shard lock: drops an unused slot (and unclaims its cell when it was the last). */
     void remove(Slot<K, V> s) {
+      int cell = s.hash & CELL_MASK;
+      if (--classSlots[cell] == 0) {
+        ArrayAccess.setRelease(cells, cell, null);
+      }
       Slot<K, V>[] t = table;
       int i = s.hash & (t.length - 1);
       Slot<K, V> p = null;
@@ -1211,6 +1486,8 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
     Held<K, V> head;
     Held<K, V> tail;
     int pins;
+    /** Hand-off mode: a waiter waited too long, so releases grant the head directly (no barging). */
+    boolean handOff;
     Slot<K, V> next;
     /** On the chain's slot of a hash: the other slots with that hash (null when none). */
     CollisionBucket<K, Slot<K, V>> same;
@@ -1254,19 +1531,39 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
   /** An Entry handed to a holder, and before that its node in the waiter queue. */
   static final class Held<K, V> implements dev.atoll.lock.Entry<K, V> {
     final AbstractLockMap<K, V> map;
-    final Slot<K, V> slot;
+    final K key;
+    final int hash;
     /** The owning (and waiting) thread; null for an asynchronous request. */
     final Thread owner;
+    /**
+     * The key's slot; null while this is a fast holder sitting in its cell. Set once, under the
+     * shard lock (at creation, or when the cell adopts the holder); read by the holder without it.
+     */
+    volatile Slot<K, V> slot;
     AsyncLock<K, V> future;
     Held<K, V> prev;
     Held<K, V> next;
-    volatile int state;
+    /** WAITING, SIGNALLED, GRANTED, ABANDONED or CLOSED; written with release semantics (STATE). */
+    int state;
+    /** When a thread waiter was queued (System.nanoTime), for the hand-off decision. */
+    long since;
     boolean inBatch;
 
-    Held(AbstractLockMap<K, V> map, Slot<K, V> slot, Thread owner) {
+    /** A new request; a fast holder starts GRANTED (published by the CAS into its cell). */
+    Held(AbstractLockMap<K, V> map, K key, int hash, Thread owner) {
       this.map = map;
-      this.slot = slot;
+      this.key = key;
+      this.hash = hash;
       this.owner = owner;
+      this.state = GRANTED; // plain: a waiter is set to WAITING before its queue is published
+    }
+
+    int stateAcquire() {
+      return (int) STATE.getAcquire(this);
+    }
+
+    void setStateRelease(int s) {
+      STATE.setRelease(this, s);
     }
 
     /** After unlocking the shard: tells the new holder it has the key. */
@@ -1279,29 +1576,35 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
     }
 
     private void check() {
-      if (state != GRANTED) {
-        throw new IllegalStateException("entry of key " + slot.key + " is closed");
+      if (stateAcquire() != GRANTED) {
+        throw new IllegalStateException("entry of key " + key + " is closed");
       }
       if (owner != null && owner != Thread.currentThread()) {
-        throw new IllegalStateException("entry of key " + slot.key + " belongs to thread " + owner.getName());
+        throw new IllegalStateException("entry of key " + key + " belongs to thread " + owner.getName());
       }
+    }
+
+    /** The value; only the holder writes it, so it may read it without the shard lock. */
+    private V value() {
+      Slot<K, V> s = slot;
+      return s == null ? null : s.value; // a fast holder's key has no value
     }
 
     @Override
     public K key() {
-      return slot.key;
+      return key;
     }
 
     @Override
     public V get() {
       check();
-      return slot.value;
+      return value();
     }
 
     @Override
     public boolean isPresent() {
       check();
-      return slot.value != null;
+      return value() != null;
     }
 
     @Override
@@ -1315,20 +1618,20 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
     public boolean insert(V value) {
       Objects.requireNonNull(value, "value");
       check();
-      return slot.value == null && map.write(this, value, true) == null;
+      return value() == null && map.write(this, value, true) == null;
     }
 
     @Override
     public V remove() {
       check();
-      return slot.value == null ? null : map.write(this, null, false);
+      return value() == null ? null : map.write(this, null, false);
     }
 
     @Override
     public void close() {
       check();
       if (inBatch) {
-        throw new IllegalStateException("entry of key " + slot.key + " belongs to a batch: close the batch");
+        throw new IllegalStateException("entry of key " + key + " belongs to a batch: close the batch");
       }
       map.release(this);
     }
@@ -1339,7 +1642,7 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
 
     @Override
     public String toString() {
-      return "Entry[" + slot.key + (state == GRANTED ? "" : ", closed") + "]";
+      return "Entry[" + key + (stateAcquire() == GRANTED ? "" : ", closed") + "]";
     }
   }
 
@@ -1550,7 +1853,7 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
       if (byKey == null) {
         Map<K, dev.atoll.lock.Entry<K, V>> m = new HashMap<>();
         for (Held<K, V> h : held) {
-          m.put(h.slot.key, h);
+          m.put(h.key, h);
         }
         byKey = m;
       }
@@ -1566,7 +1869,7 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
       check();
       Set<K> keys = new LinkedHashSet<>();
       for (Held<K, V> h : held) {
-        keys.add(h.slot.key);
+        keys.add(h.key);
       }
       return Collections.unmodifiableSet(keys);
     }
@@ -1588,10 +1891,12 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
   }
 
   private static final VarHandle NATURAL_CLASS;
+  private static final VarHandle STATE;
 
   static {
     try {
       NATURAL_CLASS = MethodHandles.lookup().findVarHandle(AbstractLockMap.class, "naturalClass", Class.class);
+      STATE = MethodHandles.lookup().findVarHandle(Held.class, "state", int.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }

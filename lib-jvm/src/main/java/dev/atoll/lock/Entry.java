@@ -70,8 +70,10 @@ public interface Entry<K, V> extends AutoCloseable {
   V remove();
 
   /**
-   * Releases the key: the longest-waiting thread or coroutine, if any, gets it next (FIFO). If the
-   * key then has no value and nobody waits for it, its bookkeeping is dropped from the map.
+   * Releases the key: the longest-waiting thread or coroutine, if any, gets it next (FIFO among
+   * waiters; a thread that is not waiting yet may take it first for a bounded time, see
+   * {@link LockMap}). If the key then has no value and nobody waits for it, its bookkeeping is
+   * dropped from the map.
    *
    * @throws IllegalStateException if the entry is already closed, or belongs to another thread
    */

@@ -10,9 +10,12 @@ import java.util.concurrent.TimeUnit;
  * thread or a coroutine: what {@link LockMap} and {@link LruLockMap} have in common, so that code
  * (and the Kotlin extensions in {@code dev.atoll.coroutines}) can work with either.
  *
- * <p>Each key has at most one lock at a time, shared by threads and asynchronous callers, with a
- * first-in-first-out hand-off: a released key goes to the longest waiter, never to a newcomer
- * (no barging). The lock is not reentrant; a thread that blocks on a key it already holds gets an
+ * <p>Each key has at most one lock at a time, shared by threads and asynchronous callers. Waiters
+ * are served first-in-first-out and never overtake each other; a caller that is not waiting yet
+ * may take a key just released before the woken longest waiter does, but only for a bounded time
+ * (after the longest waiter has waited about 1 ms, released keys are handed to it directly), so
+ * no waiter starves; asynchronous waiters are always handed the key directly (see
+ * {@link LockMap} for the exact rules). The lock is not reentrant; a thread that blocks on a key it already holds gets an
  * {@link IllegalStateException} instead of a deadlock. The single-key map operations
  * ({@code get}, {@code put}, {@code compute}, ...) take the key's lock for their duration, so they
  * wait while another caller holds an {@link dev.atoll.lock.Entry} for the key, and are atomic with respect to it.
@@ -55,6 +58,17 @@ public interface KeyLockMap<K, V> extends ConcurrentMap<K, V> {
    * @return the entry, or {@code null} if the key is held or has waiters
    */
   dev.atoll.lock.Entry<K, V> tryEntry(K key);
+
+  /**
+   * Locks {@code key} only if it is free and nobody waits for it, like {@link #tryEntry(Object)},
+   * but the entry belongs to no thread, as those of {@link #lockAsync}: it may be used and closed
+   * from any thread, one at a time. This is the non-blocking first step of an asynchronous caller
+   * (the Kotlin {@code lock} tries it before {@code lockAsync}): no future is created.
+   *
+   * @param key the key, not null
+   * @return the entry, or {@code null} if the key is held or has waiters
+   */
+  dev.atoll.lock.Entry<K, V> tryEntryUnowned(K key);
 
   /**
    * Locks {@code key}, waiting at most the given time.

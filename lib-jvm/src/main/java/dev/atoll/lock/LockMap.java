@@ -30,13 +30,26 @@ import java.util.Objects;
  * and no batch reservation, under the same shard lock that lockers use to find or create it: two
  * locks for one key can never exist. Tables grow and shrink with the number of records; keys with
  * equal hashes share one chain position through a {@code CollisionBucket} (ordered for
- * {@link Comparable} keys), so hash flooding stays O(log n) per operation. An
- * uncontended {@code entry(key)} + {@code close()} takes the shard lock twice and allocates the
- * entry handle (and the record when the key had none), nothing else.
+ * {@link Comparable} keys), so hash flooding stays O(log n) per operation. In front of the
+ * table each shard has a small array of lock-free cells: a key that has no record is locked by
+ * one compare-and-set that puts its entry handle into the key's cell, and released by another,
+ * without the shard lock and without creating a record in the table; as soon as anything else
+ * happens to a key of that cell (a waiter, a value, a batch, a second key of the same cell), the
+ * cell hands its holder over to the table. An uncontended {@code entry(key)} + {@code close()}
+ * of such a key allocates only the entry handle; otherwise it takes the shard lock twice.
  *
  * <h2>Locking rules</h2>
  * <ul>
- *   <li>FIFO: a released key goes to its longest waiter, never to a newcomer (no barging).
+ *   <li>Fair among waiters, with bounded barging: waiters are served in arrival order and never
+ *       overtake each other. When a key is released while a thread waits, the longest waiter is
+ *       woken to take it, but a caller that is not waiting yet may take it first (barging, as
+ *       {@link java.util.concurrent.locks.ReentrantLock} and Go's {@code sync.Mutex} allow),
+ *       which spares a thread switch per release under contention. Barging is bounded: once the
+ *       longest waiter has waited more than 1 ms and loses the key to a newcomer, the key switches
+ *       to strict hand-off (each release gives the key to the longest waiter; newcomers queue)
+ *       until its queue is empty or is served promptly again. No waiter starves. Asynchronous
+ *       waiters ({@link #lockAsync}, the Kotlin {@code lock}) are always handed the key directly.
+ *       {@link #tryEntry(Object)} never barges: it fails while the key has waiters.
  *   <li>Not reentrant: a thread that blocks on a key it already holds (including through a map
  *       operation on that key) gets {@link IllegalStateException} instead of a self-deadlock.
  *       Deadlocks through several keys held in different orders are not detected; use

@@ -18,6 +18,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntFunction;
 import org.junit.jupiter.api.Test;
@@ -79,7 +81,10 @@ class LockMapTest {
     assertEquals(expectedPlain, plainTotal, "a plain counter lost an update: " + Seeds.describe(seed));
   }
 
-  /** Waiters (threads and async requests, mixed) get the key in arrival order. */
+  /**
+   * Waiters (threads and async requests, mixed) get the key in arrival order: FIFO among waiters,
+   * which is what the barging policy keeps (only a caller that is not queued yet may overtake).
+   */
   @Test
   void handOffIsFifoAcrossThreadsAndAsyncWaiters() throws Exception {
     LockMap<String, Integer> map = new LockMap<>();
@@ -109,7 +114,7 @@ class LockMapTest {
         Thread.onSpinWait();
       }
     }
-    // a newcomer must not barge in front of the queue
+    // tryEntry never takes a key that has waiters, and no waiter overtakes an earlier one
     assertNull(map.tryEntry("k"));
     first.close();
     for (Thread t : threads) {
@@ -124,6 +129,114 @@ class LockMapTest {
     }
     assertEquals(expected, order);
     assertEquals(1, map.lockRecordCount(), "the key keeps its value only");
+  }
+
+  /**
+   * More keys than one shard has fast-path cells: keys that share a cell move between the
+   * lock-free cells and the shard's table while other threads lock them; exclusion, values and
+   * cleanup stay exact.
+   */
+  @Test
+  void keysSharingFastCellsStayExclusiveAndLeaveNoTrace() throws Exception {
+    LockMap<Integer, Integer> map = new LockMap<>(1);
+    int keys = 200;
+    List<Entry<Integer, Integer>> held = new ArrayList<>();
+    for (int k = 0; k < keys; k++) {
+      held.add(map.entry(k));
+    }
+    assertEquals(keys, map.lockRecordCount());
+    AtomicInteger free = new AtomicInteger();
+    Thread other = new Thread(() -> {
+      for (int k = 0; k < keys; k++) {
+        if (map.tryEntry(k) != null) {
+          free.incrementAndGet();
+        }
+      }
+    });
+    other.start();
+    other.join();
+    assertEquals(0, free.get(), "a held key was free");
+    for (int k = 0; k < keys; k += 2) {
+      held.get(k).set(k);
+    }
+    for (Entry<Integer, Integer> e : held) {
+      e.close();
+    }
+    assertEquals(keys / 2, map.lockRecordCount());
+    assertEquals(keys / 2, map.size());
+    for (int k = 0; k < keys; k += 2) {
+      assertEquals(k, map.remove(k));
+    }
+    assertEquals(0, map.lockRecordCount());
+
+    long seed = Seeds.next();
+    long[] plain = new long[keys];
+    Threads.run(4, t -> {
+      SplittableRandom rnd = new SplittableRandom(seed + t);
+      for (int i = 0; i < 20_000; i++) {
+        int k = rnd.nextInt(keys);
+        try (Entry<Integer, Integer> e = map.entry(k)) {
+          plain[k]++;
+          if (rnd.nextInt(8) == 0) {
+            e.set(1);
+          } else if (rnd.nextInt(4) == 0) {
+            e.remove();
+          }
+        }
+      }
+    });
+    assertEquals(4L * 20_000, java.util.Arrays.stream(plain).sum(), Seeds.describe(seed));
+    assertEquals(map.size(), map.lockRecordCount(), Seeds.describe(seed));
+    map.clear();
+    assertEquals(0, map.lockRecordCount(), Seeds.describe(seed));
+  }
+
+  /**
+   * Barging is bounded: threads and coroutines that wait for a key all get it although another
+   * thread relocks the key in a tight loop the whole time (it must finish; no timing assertions).
+   */
+  @Test
+  void waitersAreNotStarvedByAThreadThatRelocksInALoop() throws Exception {
+    for (boolean withValue : new boolean[] {false, true}) {
+      LockMap<String, Integer> map = new LockMap<>();
+      AtomicBoolean done = new AtomicBoolean();
+      CountDownLatch looping = new CountDownLatch(1);
+      Thread greedy = new Thread(() -> {
+        int n = 0;
+        while (!done.get()) {
+          try (Entry<String, Integer> e = map.entry("k")) {
+            if (withValue) {
+              e.set(n++);
+            }
+          }
+          looping.countDown();
+        }
+      });
+      greedy.start();
+      looping.await();
+      int rounds = 50;
+      AtomicInteger taken = new AtomicInteger();
+      List<CompletableFuture<Void>> asyncs = new ArrayList<>();
+      for (int i = 0; i < rounds; i++) {
+        asyncs.add(map.lockAsync("k").thenAccept(e -> {
+          taken.incrementAndGet();
+          e.close();
+        }));
+      }
+      Threads.run(2, t -> {
+        for (int i = 0; i < rounds; i++) {
+          map.entry("k").close();
+          taken.incrementAndGet();
+        }
+      });
+      for (CompletableFuture<Void> f : asyncs) {
+        f.get();
+      }
+      done.set(true);
+      greedy.join();
+      assertEquals(3 * rounds, taken.get());
+      assertEquals(withValue ? 1 : 0, map.lockRecordCount());
+    }
   }
 
   @Test
