@@ -1,5 +1,6 @@
 package dev.atoll.benchmarks;
 
+import dev.atoll.internal.Hashing;
 import java.util.SplittableRandom;
 
 /**
@@ -51,17 +52,10 @@ public final class KeyStreams {
       case "sequential":
         return i;
       case "scrambled":
-        return scramble(i);
+        return Hashing.mix64(i); // SplitMix64's finaliser: a bijection, so distinct indexes give distinct keys
       default:
         throw new IllegalArgumentException("key set must be sequential or scrambled, was " + keySet);
     }
-  }
-
-  /** A bijection on long (the SplitMix64 finaliser), so distinct indexes give distinct keys. */
-  static long scramble(long z) {
-    z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
-    z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
-    return z ^ (z >>> 31);
   }
 
   /** {@code LENGTH} operations with the given percentages of get/put/remove (e.g. "95/4/1"). */
