@@ -14,6 +14,7 @@ import kotlin.reflect.KClass
  * Tagged "stress", but Kotest's JUnit Platform engine does not apply surefire's tag filters
  * (`excludedGroups`), so the class also switches itself off unless it is asked for:
  * `-Datoll.stress=true`, or a Kotest tag expression naming stress (`-Dkotest.tags=stress`).
+ * `mvn verify -Pstress` sets both (see the `stress` profile in this module's pom).
  */
 @Tags("stress")
 @EnabledIf(StressRequested::class)
