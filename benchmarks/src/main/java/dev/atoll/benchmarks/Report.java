@@ -34,9 +34,17 @@ import java.util.stream.Stream;
 public final class Report {
   private Report() {}
 
-  /** One JMH result: benchmark class simple name, method, params, threads, score and error. */
+  /**
+   * One JMH result: benchmark class simple name, method, params, threads, score and error, and the
+   * bytes allocated per operation ({@code -prof gc}'s {@code gc.alloc.rate.norm}; NaN when the run
+   * was not profiled).
+   */
   record Row(String bench, String method, Map<String, String> params, int threads, double score,
-      double error, String unit) {
+      double error, String unit, double alloc) {
+    Row(String bench, String method, Map<String, String> params, int threads, double score, double error, String unit) {
+      this(bench, method, params, threads, score, error, unit, Double.NaN);
+    }
+
     String impl() {
       return params.getOrDefault("impl", "");
     }
@@ -99,8 +107,16 @@ public final class Report {
       JsonElement err = m.get("scoreError");
       double error = err == null || !err.isJsonPrimitive() || !err.getAsJsonPrimitive().isNumber()
           ? Double.NaN : err.getAsDouble();
+      double alloc = Double.NaN;
+      if (r.has("secondaryMetrics")) {
+        for (Map.Entry<String, JsonElement> sm : r.getAsJsonObject("secondaryMetrics").entrySet()) {
+          if (sm.getKey().endsWith("gc.alloc.rate.norm")) {
+            alloc = sm.getValue().getAsJsonObject().get("score").getAsDouble();
+          }
+        }
+      }
       rows.add(new Row(name[name.length - 2], name[name.length - 1], params, r.get("threads").getAsInt(),
-          m.get("score").getAsDouble(), error, m.get("scoreUnit").getAsString()));
+          m.get("score").getAsDouble(), error, m.get("scoreUnit").getAsString(), alloc));
     }
     return rows;
   }
@@ -198,10 +214,17 @@ public final class Report {
       double bigOwn = big.score - bigBase.score;
       double smallOwn = small.score - smallBase.score;
       double ratio = bigOwn / smallOwn;
+      String alloc = "";
+      if (!Double.isNaN(big.alloc) && !Double.isNaN(small.alloc) && !Double.isNaN(bigBase.alloc) && !Double.isNaN(smallBase.alloc)) {
+        double bigBytes = big.alloc - bigBase.alloc;
+        double smallBytes = small.alloc - smallBase.alloc;
+        alloc = String.format(Locale.ROOT, "; bytes allocated by the snapshot (the nodes it copies) %.0f at 1M vs %.0f at 10k (%.2f×)",
+            bigBytes, smallBytes, bigBytes / smallBytes);
+      }
       return String.format(Locale.ROOT,
           "| %s | snapshot's own cost %.0f ns at 1M vs %.0f ns at 10k (%.2f×); snapshot+write %.0f vs %.0f ns, "
-              + "write alone %.0f vs %.0f ns | %s |", text, bigOwn, smallOwn, ratio, big.score, small.score,
-          bigBase.score, smallBase.score, ratio <= max ? "yes" : "**no**");
+              + "write alone %.0f vs %.0f ns%s | %s |", text, bigOwn, smallOwn, ratio, big.score, small.score,
+          bigBase.score, smallBase.score, alloc, ratio <= max ? "yes" : "**no**");
     }
   }
 
@@ -317,7 +340,9 @@ public final class Report {
           .append("Key sets: `sequential` = 0..size-1, under which ConcurrentHashMap's near-identity spread puts every\n")
           .append("key in its own bucket (no collisions at all); `scrambled` = the same indexes through a 64-bit bijective\n")
           .append("mix (like random ids), where every map has ordinary hash collisions. Atoll spreads hashes with a seeded\n")
-          .append("MurmurHash3 finaliser (against hash flooding), so it sees ordinary collisions on both key sets.\n\n");
+          .append("MurmurHash3 finaliser (against hash flooding), so it sees ordinary collisions on both key sets.\n")
+          .append("Where a table has an \"allocated B/op\" column, the run used JMH's `-prof gc` (gc.alloc.rate.norm:\n")
+          .append("bytes allocated per operation, averaged over the mix; a measure of work that cache misses do not blur).\n\n");
       Map<String, List<Row>> groups = maps.stream().collect(Collectors.groupingBy(
           r -> r.params.get("size") + "|" + keySet(r) + "|" + r.params.get("dist") + "|" + r.params.get("mix") + "|"
               + r.threads,
@@ -339,7 +364,7 @@ public final class Report {
     List<Row> others = rows.stream().filter(r -> !r.bench.equals("MapBenchmark")).collect(Collectors.toList());
     if (!others.isEmpty()) {
       o.append("## Snapshots, locks, cache and read-while-writing\n\n");
-      o.append("SnapshotBenchmark: `snapshot()` then one write (ns/op, lower is better). ")
+      o.append("SnapshotBenchmark: `snapshot()` then one write (ns/op, lower is better; allocated B/op from `-prof gc`). ")
           .append("LockBenchmark: lock+unlock of a key; SuspendLockBenchmark: the same from coroutines; ")
           .append("CacheBenchmark: get from a 10k-entry bounded cache, Zipfian keys over 100k; ")
           .append("ReadWhileWritingBenchmark: reads of 1M keys while a background thread writes ")
@@ -367,14 +392,19 @@ public final class Report {
 
   private static void table(StringBuilder o, List<Row> g, String first, boolean ratioToChm) {
     boolean lowerIsBetter = g.get(0).unit.endsWith("/op");
+    boolean alloc = g.stream().anyMatch(r -> !Double.isNaN(r.alloc));
     Row chm = g.stream().filter(r -> r.impl().equals("CHM")).findFirst().orElse(null);
     o.append("| ").append(first).append(" | ").append(g.get(0).unit).append(" | ± |")
-        .append(ratioToChm ? " × CHM |\n|---|---:|---:|---:|\n" : "\n|---|---:|---:|\n");
+        .append(ratioToChm ? " × CHM |" : "").append(alloc ? " allocated B/op |" : "").append("\n|---|---:|---:|")
+        .append(ratioToChm ? "---:|" : "").append(alloc ? "---:|" : "").append('\n');
     g.stream().sorted(Comparator.comparingDouble(r -> lowerIsBetter ? r.score : -r.score)).forEach(r -> {
       o.append("| ").append(r.impl()).append(" | ").append(number(r.score)).append(" | ")
           .append(Double.isNaN(r.error) ? "" : number(r.error)).append(" |");
       if (ratioToChm) {
         o.append(chm == null ? "" : String.format(Locale.ROOT, " %.2f", r.score / chm.score)).append(" |");
+      }
+      if (alloc) {
+        o.append(Double.isNaN(r.alloc) ? "" : " " + number(r.alloc)).append(" |");
       }
       o.append('\n');
     });

@@ -84,6 +84,27 @@ class ReportTest {
         + "write alone 650 vs 100 ns | yes |"), md);
   }
 
+  @Test
+  void allocationPerOperationIsParsedAndShown() {
+    String json = "[{\"benchmark\":\"dev.atoll.benchmarks.SnapshotBenchmark.writeOnly\",\"threads\":1,"
+        + "\"params\":{\"impl\":\"HASH_TRIE\",\"size\":\"10000\"},"
+        + "\"primaryMetric\":{\"score\":100.0,\"scoreError\":1.0,\"scoreUnit\":\"ns/op\"},"
+        + "\"secondaryMetrics\":{\"gc.alloc.rate\":{\"score\":900.0},\"gc.alloc.rate.norm\":{\"score\":600.5}}}]";
+    List<Report.Row> parsed = Report.parseJmhJson(json);
+    assertEquals(600.5, parsed.get(0).alloc());
+    assertTrue(Double.isNaN(new Report.Row("B", "m", Map.of(), 1, 1, 1, "ops/s").alloc()), "not profiled: NaN");
+
+    List<Report.Row> rows = List.of(
+        new Report.Row("SnapshotBenchmark", "snapshotThenWrite", Map.of("impl", "HASH_TRIE", "size", "10000"), 1, 300, 1, "ns/op", 1300),
+        parsed.get(0),
+        new Report.Row("SnapshotBenchmark", "snapshotThenWrite", Map.of("impl", "HASH_TRIE", "size", "1000000"), 1, 900, 1, "ns/op", 1900),
+        new Report.Row("SnapshotBenchmark", "writeOnly", Map.of("impl", "HASH_TRIE", "size", "1000000"), 1, 650, 1, "ns/op", 600.5));
+    String md = Report.render(rows, Map.of(), ENV);
+    assertTrue(md.contains("bytes allocated by the snapshot (the nodes it copies) 1300 at 1M vs 700 at 10k (1.86×)"), md);
+    assertTrue(md.contains("| impl | ns/op | ± | allocated B/op |"), md);
+    assertTrue(md.contains("| HASH_TRIE | 100 | 1.0 | 601 |"), md);
+  }
+
   private static Map<String, String> with(Map<String, String> m, String k, String v) {
     Map<String, String> c = new java.util.HashMap<>(m);
     c.put(k, v);
