@@ -8,13 +8,10 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.AbstractMap;
 import java.util.Arrays;
-import java.util.Collection;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Objects;
-import java.util.Set;
-import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
@@ -76,7 +73,7 @@ import java.util.function.Function;
  * @param <K> the type of keys
  * @param <V> the type of values
  */
-public final class ChainedHashMap<K, V> extends AbstractMap<K, V> implements ConcurrentMap<K, V> {
+public final class ChainedHashMap<K, V> extends WeaklyConsistentMap<K, V> {
   /*
    * Implementation notes
    * ====================
@@ -195,10 +192,6 @@ public final class ChainedHashMap<K, V> extends AbstractMap<K, V> implements Con
   private final int seed;
   /** The table never shrinks below this length. */
   private final int minLength;
-
-  private transient Set<K> keyView;
-  private transient Collection<V> valueView;
-  private transient Set<Map.Entry<K, V>> entryView;
 
   /** Creates an empty map with a small table (16 buckets) that grows and shrinks as needed. */
   public ChainedHashMap() {
@@ -582,38 +575,6 @@ public final class ChainedHashMap<K, V> extends AbstractMap<K, V> implements Con
       return removeVal(key, SAME, old) == old;
     }
     return putVal(key, next, SAME, old) == old;
-  }
-
-  // ================================================================== views
-
-  /**
-   * A set view of the keys. Its iterator is weakly consistent (see the class notes) and its
-   * {@code remove} removes from this map; the set does not support {@code add}.
-   */
-  @Override
-  public Set<K> keySet() {
-    Set<K> v = keyView;
-    return v != null ? v : (keyView = new MapViews.Keys<>(this, new Views()));
-  }
-
-  /**
-   * A collection view of the values. Its iterator is weakly consistent and its {@code remove}
-   * removes the entry from this map; the collection does not support {@code add}.
-   */
-  @Override
-  public Collection<V> values() {
-    Collection<V> v = valueView;
-    return v != null ? v : (valueView = new MapViews.Values<>(this, new Views()));
-  }
-
-  /**
-   * A set view of the entries. Its iterator is weakly consistent; its {@code remove} removes from
-   * this map and {@code Entry.setValue} writes through to this map. {@code add} is not supported.
-   */
-  @Override
-  public Set<Map.Entry<K, V>> entrySet() {
-    Set<Map.Entry<K, V>> v = entryView;
-    return v != null ? v : (entryView = new MapViews.Entries<>(this, new Views()));
   }
 
   // ================================================================== put, remove
@@ -1090,40 +1051,37 @@ public final class ChainedHashMap<K, V> extends AbstractMap<K, V> implements Con
     }
   }
 
-  /** Where the shared {@link MapViews} get this map's weakly consistent iterators. */
-  private final class Views implements MapViews.Source<K, V> {
-    @Override
-    public Iterator<K> keyIterator() {
-      return new Traversal<K>() {
-        @Override
-        @SuppressWarnings("unchecked")
-        K make(Object k, Object v) {
-          return (K) k;
-        }
-      };
-    }
+  @Override
+  Iterator<K> keyIterator() {
+    return new Traversal<K>() {
+      @Override
+      @SuppressWarnings("unchecked")
+      K make(Object k, Object v) {
+        return (K) k;
+      }
+    };
+  }
 
-    @Override
-    public Iterator<V> valueIterator() {
-      return new Traversal<V>() {
-        @Override
-        @SuppressWarnings("unchecked")
-        V make(Object k, Object v) {
-          return (V) v;
-        }
-      };
-    }
+  @Override
+  Iterator<V> valueIterator() {
+    return new Traversal<V>() {
+      @Override
+      @SuppressWarnings("unchecked")
+      V make(Object k, Object v) {
+        return (V) v;
+      }
+    };
+  }
 
-    @Override
-    public Iterator<Map.Entry<K, V>> entryIterator() {
-      return new Traversal<Map.Entry<K, V>>() {
-        @Override
-        @SuppressWarnings("unchecked")
-        Map.Entry<K, V> make(Object k, Object v) {
-          return new MapViews.WriteThroughEntry<>(ChainedHashMap.this, (K) k, (V) v);
-        }
-      };
-    }
+  @Override
+  Iterator<Map.Entry<K, V>> entryIterator() {
+    return new Traversal<Map.Entry<K, V>>() {
+      @Override
+      @SuppressWarnings("unchecked")
+      Map.Entry<K, V> make(Object k, Object v) {
+        return new MapViews.WriteThroughEntry<>(ChainedHashMap.this, (K) k, (V) v);
+      }
+    };
   }
 
   // ================================================================== nodes and descriptors

@@ -6,9 +6,7 @@ import dev.atoll.internal.Hashing;
 import dev.atoll.internal.Sizing;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.util.AbstractMap;
 import java.util.Arrays;
-import java.util.Collection;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.Iterator;
@@ -69,7 +67,7 @@ import java.util.function.Function;
  * @param <K> the type of keys
  * @param <V> the type of values
  */
-public final class HopscotchHashMap<K, V> extends AbstractMap<K, V> implements ConcurrentMap<K, V> {
+public final class HopscotchHashMap<K, V> extends WeaklyConsistentMap<K, V> {
   /*
    * Implementation notes
    * ====================
@@ -245,9 +243,6 @@ public final class HopscotchHashMap<K, V> extends AbstractMap<K, V> implements C
   private volatile long count;
   private final int seed;
 
-  private transient Set<K> keyView;
-  private transient Collection<V> valueView;
-  private transient Set<Map.Entry<K, V>> entryView;
 
   /** Creates an empty map with a small table (32 slots). */
   public HopscotchHashMap() {
@@ -633,44 +628,6 @@ public final class HopscotchHashMap<K, V> extends AbstractMap<K, V> implements C
         v = (V) witness;
       }
     }
-  }
-
-  // ================================================================== views
-
-  /** A weakly consistent view of the keys; removal writes through, adding is not supported. */
-  @Override
-  public Set<K> keySet() {
-    Set<K> v = keyView;
-    if (v == null) {
-      v = new MapViews.Keys<>(this, new Views());
-      keyView = v;
-    }
-    return v;
-  }
-
-  /** A weakly consistent view of the values; removal writes through, adding is not supported. */
-  @Override
-  public Collection<V> values() {
-    Collection<V> v = valueView;
-    if (v == null) {
-      v = new MapViews.Values<>(this, new Views());
-      valueView = v;
-    }
-    return v;
-  }
-
-  /**
-   * A weakly consistent view of the entries; removal and {@code Entry.setValue} write through,
-   * adding is not supported.
-   */
-  @Override
-  public Set<Map.Entry<K, V>> entrySet() {
-    Set<Map.Entry<K, V>> v = entryView;
-    if (v == null) {
-      v = new MapViews.Entries<>(this, new Views());
-      entryView = v;
-    }
-    return v;
   }
 
   // ================================================================== write machinery
@@ -1407,40 +1364,37 @@ public final class HopscotchHashMap<K, V> extends AbstractMap<K, V> implements C
     }
   }
 
-  /** Where the shared {@link MapViews} get this map's weakly consistent iterators. */
-  private final class Views implements MapViews.Source<K, V> {
-    @Override
-    public Iterator<K> keyIterator() {
-      return new BaseIterator<K>() {
-        @Override
-        @SuppressWarnings("unchecked")
-        K make(Object k, Object v) {
-          return (K) k;
-        }
-      };
-    }
+  @Override
+  Iterator<K> keyIterator() {
+    return new BaseIterator<K>() {
+      @Override
+      @SuppressWarnings("unchecked")
+      K make(Object k, Object v) {
+        return (K) k;
+      }
+    };
+  }
 
-    @Override
-    public Iterator<V> valueIterator() {
-      return new BaseIterator<V>() {
-        @Override
-        @SuppressWarnings("unchecked")
-        V make(Object k, Object v) {
-          return (V) v;
-        }
-      };
-    }
+  @Override
+  Iterator<V> valueIterator() {
+    return new BaseIterator<V>() {
+      @Override
+      @SuppressWarnings("unchecked")
+      V make(Object k, Object v) {
+        return (V) v;
+      }
+    };
+  }
 
-    @Override
-    public Iterator<Map.Entry<K, V>> entryIterator() {
-      return new BaseIterator<Map.Entry<K, V>>() {
-        @Override
-        @SuppressWarnings("unchecked")
-        Map.Entry<K, V> make(Object k, Object v) {
-          return new MapViews.WriteThroughEntry<>(HopscotchHashMap.this, (K) k, (V) v);
-        }
-      };
-    }
+  @Override
+  Iterator<Map.Entry<K, V>> entryIterator() {
+    return new BaseIterator<Map.Entry<K, V>>() {
+      @Override
+      @SuppressWarnings("unchecked")
+      Map.Entry<K, V> make(Object k, Object v) {
+        return new MapViews.WriteThroughEntry<>(HopscotchHashMap.this, (K) k, (V) v);
+      }
+    };
   }
 
   // ================================================================== nodes

@@ -8,36 +8,24 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentMap;
 
 /**
- * The {@code keySet}/{@code values}/{@code entrySet} views shared by {@link ProbingHashMap},
- * {@link SegmentedHashMap}, {@link ChainedHashMap} and {@link HopscotchHashMap}: thin adapters
- * that answer every query through the map's own operations and iterate through the map's weakly
- * consistent iterators. Not public.
+ * The {@code keySet}/{@code values}/{@code entrySet} views of every {@link WeaklyConsistentMap}:
+ * thin adapters that answer every query through the map's own operations and iterate through the
+ * map's weakly consistent iterators. Not public.
  */
 final class MapViews {
   private MapViews() {}
 
-  /** Where a view's iterators come from. */
-  interface Source<K, V> {
-    Iterator<K> keyIterator();
-
-    Iterator<V> valueIterator();
-
-    Iterator<Map.Entry<K, V>> entryIterator();
-  }
-
   /** The key set view. */
   static final class Keys<K, V> extends AbstractSet<K> {
-    private final ConcurrentMap<K, V> map;
-    private final Source<K, V> source;
+    private final WeaklyConsistentMap<K, V> map;
 
-    Keys(ConcurrentMap<K, V> map, Source<K, V> source) {
+    Keys(WeaklyConsistentMap<K, V> map) {
       this.map = map;
-      this.source = source;
     }
 
     @Override
     public Iterator<K> iterator() {
-      return source.keyIterator();
+      return map.keyIterator();
     }
 
     @Override
@@ -68,17 +56,15 @@ final class MapViews {
 
   /** The values view. */
   static final class Values<K, V> extends AbstractCollection<V> {
-    private final ConcurrentMap<K, V> map;
-    private final Source<K, V> source;
+    private final WeaklyConsistentMap<K, V> map;
 
-    Values(ConcurrentMap<K, V> map, Source<K, V> source) {
+    Values(WeaklyConsistentMap<K, V> map) {
       this.map = map;
-      this.source = source;
     }
 
     @Override
     public Iterator<V> iterator() {
-      return source.valueIterator();
+      return map.valueIterator();
     }
 
     @Override
@@ -104,17 +90,15 @@ final class MapViews {
 
   /** The entry set view. */
   static final class Entries<K, V> extends AbstractSet<Map.Entry<K, V>> {
-    private final ConcurrentMap<K, V> map;
-    private final Source<K, V> source;
+    private final WeaklyConsistentMap<K, V> map;
 
-    Entries(ConcurrentMap<K, V> map, Source<K, V> source) {
+    Entries(WeaklyConsistentMap<K, V> map) {
       this.map = map;
-      this.source = source;
     }
 
     @Override
     public Iterator<Map.Entry<K, V>> iterator() {
-      return source.entryIterator();
+      return map.entryIterator();
     }
 
     @Override

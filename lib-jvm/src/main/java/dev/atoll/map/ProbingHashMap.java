@@ -6,16 +6,12 @@ import dev.atoll.internal.Hashing;
 import dev.atoll.internal.Sizing;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.util.AbstractMap;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Objects;
-import java.util.Set;
-import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
@@ -69,7 +65,7 @@ import java.util.function.Predicate;
  * @param <K> the type of keys
  * @param <V> the type of values
  */
-public final class ProbingHashMap<K, V> extends AbstractMap<K, V> implements ConcurrentMap<K, V> {
+public final class ProbingHashMap<K, V> extends WeaklyConsistentMap<K, V> {
   /*
    * Implementation notes
    * ====================
@@ -183,10 +179,6 @@ public final class ProbingHashMap<K, V> extends AbstractMap<K, V> implements Con
   private final LongAdder count = new LongAdder();
   private volatile Table table;
 
-  private Set<K> keyView;
-  private Collection<V> valueView;
-  private Set<Map.Entry<K, V>> entryView;
-  private MapViews.Source<K, V> source;
 
   /** Creates an empty map with a small table. */
   public ProbingHashMap() {
@@ -393,53 +385,6 @@ public final class ProbingHashMap<K, V> extends AbstractMap<K, V> implements Con
       it.next();
       it.remove();
     }
-  }
-
-  // ================================================================== views
-
-  /** A weakly consistent key set view; {@code remove} removes from this map, {@code add} is unsupported. */
-  @Override
-  public Set<K> keySet() {
-    Set<K> v = keyView;
-    return v != null ? v : (keyView = new MapViews.Keys<>(this, source()));
-  }
-
-  /** A weakly consistent values view; {@code remove} removes from this map. */
-  @Override
-  public Collection<V> values() {
-    Collection<V> v = valueView;
-    return v != null ? v : (valueView = new MapViews.Values<>(this, source()));
-  }
-
-  /** A weakly consistent entry set view; entries write through {@code setValue}, {@code add} is unsupported. */
-  @Override
-  public Set<Map.Entry<K, V>> entrySet() {
-    Set<Map.Entry<K, V>> v = entryView;
-    return v != null ? v : (entryView = new MapViews.Entries<>(this, source()));
-  }
-
-  private MapViews.Source<K, V> source() {
-    MapViews.Source<K, V> s = source;
-    if (s == null) {
-      s = new MapViews.Source<>() {
-        @Override
-        public Iterator<K> keyIterator() {
-          return ProbingHashMap.this.keyIterator();
-        }
-
-        @Override
-        public Iterator<V> valueIterator() {
-          return ProbingHashMap.this.valueIterator();
-        }
-
-        @Override
-        public Iterator<Map.Entry<K, V>> entryIterator() {
-          return new EntryIterator();
-        }
-      };
-      source = s;
-    }
-    return s;
   }
 
   // ================================================================== hash-taking hooks (also used by SegmentedHashMap)
@@ -964,6 +909,7 @@ public final class ProbingHashMap<K, V> extends AbstractMap<K, V> implements Con
   // ================================================================== iteration
 
   /** Key iterator; package-private for {@link SegmentedHashMap}. */
+  @Override
   Iterator<K> keyIterator() {
     return new BaseIterator<K>() {
       @Override
@@ -974,6 +920,7 @@ public final class ProbingHashMap<K, V> extends AbstractMap<K, V> implements Con
   }
 
   /** Value iterator; package-private for {@link SegmentedHashMap}. */
+  @Override
   Iterator<V> valueIterator() {
     return new BaseIterator<V>() {
       @Override
@@ -981,6 +928,11 @@ public final class ProbingHashMap<K, V> extends AbstractMap<K, V> implements Con
         return v;
       }
     };
+  }
+
+  @Override
+  Iterator<Map.Entry<K, V>> entryIterator() {
+    return new EntryIterator();
   }
 
   /** Entry iterator; package-private for {@link SegmentedHashMap}. */

@@ -2,14 +2,10 @@ package dev.atoll.map;
 
 import dev.atoll.internal.Hashing;
 import dev.atoll.internal.Sizing;
-import java.util.AbstractMap;
-import java.util.Collection;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Objects;
-import java.util.Set;
-import java.util.concurrent.ConcurrentMap;
 import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
 import java.util.function.Function;
@@ -43,7 +39,7 @@ import java.util.function.Predicate;
  * @param <K> the type of keys
  * @param <V> the type of values
  */
-public final class SegmentedHashMap<K, V> extends AbstractMap<K, V> implements ConcurrentMap<K, V> {
+public final class SegmentedHashMap<K, V> extends WeaklyConsistentMap<K, V> {
   /*
    * Implementation notes: the segment of a key is the top log2(segments) bits of its spread
    * hash (segmentShift = 32 - log2(segments); with one segment the shift is 32 and the index is
@@ -56,10 +52,6 @@ public final class SegmentedHashMap<K, V> extends AbstractMap<K, V> implements C
   private final ProbingHashMap<K, V>[] segments;
   private final int segmentShift;
   private final int seed;
-  private Set<K> keyView;
-  private Collection<V> valueView;
-  private Set<Map.Entry<K, V>> entryView;
-  private MapViews.Source<K, V> source;
 
   /** Creates an empty map with {@link Sizing#defaultShards()} segments (four per processor). */
   public SegmentedHashMap() {
@@ -303,49 +295,19 @@ public final class SegmentedHashMap<K, V> extends AbstractMap<K, V> implements C
 
   // ================================================================== views
 
-  /** A weakly consistent key set view; {@code remove} removes from this map, {@code add} is unsupported. */
   @Override
-  public Set<K> keySet() {
-    Set<K> v = keyView;
-    return v != null ? v : (keyView = new MapViews.Keys<>(this, source()));
+  Iterator<K> keyIterator() {
+    return new Concat<>(segments, ProbingHashMap::keyIterator);
   }
 
-  /** A weakly consistent values view; {@code remove} removes from this map. */
   @Override
-  public Collection<V> values() {
-    Collection<V> v = valueView;
-    return v != null ? v : (valueView = new MapViews.Values<>(this, source()));
+  Iterator<V> valueIterator() {
+    return new Concat<>(segments, ProbingHashMap::valueIterator);
   }
 
-  /** A weakly consistent entry set view; entries write through {@code setValue}, {@code add} is unsupported. */
   @Override
-  public Set<Map.Entry<K, V>> entrySet() {
-    Set<Map.Entry<K, V>> v = entryView;
-    return v != null ? v : (entryView = new MapViews.Entries<>(this, source()));
-  }
-
-  private MapViews.Source<K, V> source() {
-    MapViews.Source<K, V> s = source;
-    if (s == null) {
-      s = new MapViews.Source<>() {
-        @Override
-        public Iterator<K> keyIterator() {
-          return new Concat<>(segments, ProbingHashMap::keyIterator);
-        }
-
-        @Override
-        public Iterator<V> valueIterator() {
-          return new Concat<>(segments, ProbingHashMap::valueIterator);
-        }
-
-        @Override
-        public Iterator<Map.Entry<K, V>> entryIterator() {
-          return new Concat<>(segments, seg -> seg.new EntryIterator());
-        }
-      };
-      source = s;
-    }
-    return s;
+  Iterator<Map.Entry<K, V>> entryIterator() {
+    return new Concat<>(segments, seg -> seg.new EntryIterator());
   }
 
   /** The segments' iterators one after the other, each created when the previous one ends. */

@@ -1,0 +1,69 @@
+package dev.atoll.map;
+
+import java.util.AbstractMap;
+import java.util.Collection;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentMap;
+
+/**
+ * The common base of this package's hash maps with weakly consistent iteration
+ * ({@link ChainedHashMap}, {@link HopscotchHashMap}, {@link ProbingHashMap},
+ * {@link SegmentedHashMap}): the {@code keySet}, {@code values} and {@code entrySet} views, made
+ * once per map from the three iterators each map supplies (see {@link MapViews}). Not public.
+ *
+ * @param <K> the type of keys
+ * @param <V> the type of values
+ */
+abstract class WeaklyConsistentMap<K, V> extends AbstractMap<K, V> implements ConcurrentMap<K, V> {
+  // Views are stateless adapters: two threads racing on the first call may each build one, which
+  // is harmless, so the fields are plain.
+  private transient Set<K> keyView;
+  private transient Collection<V> valueView;
+  private transient Set<Map.Entry<K, V>> entryView;
+
+  WeaklyConsistentMap() {}
+
+  /** A weakly consistent iterator over the keys whose {@code remove} removes from this map. */
+  abstract Iterator<K> keyIterator();
+
+  /** A weakly consistent iterator over the values whose {@code remove} removes from this map. */
+  abstract Iterator<V> valueIterator();
+
+  /**
+   * A weakly consistent iterator over the entries whose {@code remove} removes from this map and
+   * whose entries write through {@code setValue} ({@link MapViews.WriteThroughEntry}).
+   */
+  abstract Iterator<Map.Entry<K, V>> entryIterator();
+
+  /**
+   * A set view of the keys. Its iterator is weakly consistent (see the class notes) and its
+   * {@code remove} removes from this map; the set does not support {@code add}.
+   */
+  @Override
+  public Set<K> keySet() {
+    Set<K> v = keyView;
+    return v != null ? v : (keyView = new MapViews.Keys<>(this));
+  }
+
+  /**
+   * A collection view of the values. Its iterator is weakly consistent and its {@code remove}
+   * removes the entry from this map; the collection does not support {@code add}.
+   */
+  @Override
+  public Collection<V> values() {
+    Collection<V> v = valueView;
+    return v != null ? v : (valueView = new MapViews.Values<>(this));
+  }
+
+  /**
+   * A set view of the entries. Its iterator is weakly consistent; its {@code remove} removes from
+   * this map and {@code Entry.setValue} writes through to this map. {@code add} is not supported.
+   */
+  @Override
+  public Set<Map.Entry<K, V>> entrySet() {
+    Set<Map.Entry<K, V>> v = entryView;
+    return v != null ? v : (entryView = new MapViews.Entries<>(this));
+  }
+}
