@@ -121,6 +121,21 @@ public final class HopscotchHashMap<K, V> extends AbstractMap<K, V> implements C
    * they are ordered in one synchronization order and "time" is well defined.) No version counter
    * is needed, and a reader never retries because of a displacement.
    *
+   * Home slot first. Step d = 0 of get reads slot home and then hop[home], issuing both loads
+   * before using either (neither address depends on the other load, so their cache misses overlap),
+   * and checks slot home whether or not bit 0 is set. In a 1M-entry table these are two misses in
+   * two large arrays; waiting for the hop word before the slot read made get pay one more dependent
+   * miss than ConcurrentHashMap's table -> node -> key. This keeps the argument above:
+   *   - a match at slot home is returned on the strength of the slot read alone, as at any step:
+   *     e or Frozen(e) in a slot of t means e is the key's current entry at that read (updaters and
+   *     removers wait for Frozen, and a displaced entry is the same object in both slots);
+   *   - if the slot does not hold the key at that read, then m >= 1 from then on (if the key was at
+   *     d = 0 we would have seen it; m never decreases), so the hop word read after it may be used for
+   *     step d = 1: its next set bit >= 1 is at most m by (I1), as in the loop above. Every later
+   *     step re-reads the hop word after the previous slot read, unchanged.
+   * Checking slot home without its bit only adds a slot the scan would also have accepted: an
+   * Entry with the key's hash in slot home has home as its home.
+   *
    * Insert of a new key (insert(), under the claim of its segment): look for the key again, then
    * reserve the first free slot f at or after home (linear probing, at most PROBE_LIMIT slots); while
    * f is outside the neighbourhood, find the earliest entry e in the H - 1 slots before f whose own
@@ -179,8 +194,8 @@ public final class HopscotchHashMap<K, V> extends AbstractMap<K, V> implements C
    * displacement needs a second protocol for the value slot, and correctness came first.
    * Replaced entries, frozen wrappers and old tables are garbage once no operation refers to them.
    *
-   * Costs: get reads one hop word, the slots its bits name (normally one) and their entries, and
-   * allocates nothing. An update allocates one Entry and stores it into the table, a removal stores
+   * Costs: get reads the home slot and its hop word (the two loads overlap), the further slots the
+   * bits name (none for most keys) and their entries, and allocates nothing. An update allocates one Entry and stores it into the table, a removal stores
    * the RESERVED marker then null: with G1, stores of non-null references into the (old, large) slot
    * array dirty cards, which makes writes slower than ConcurrentHashMap's in-place value writes
    * when the machine has no spare core for G1's refinement threads.
@@ -307,18 +322,36 @@ public final class HopscotchHashMap<K, V> extends AbstractMap<K, V> implements C
     Table t = table;
     while (true) {
       Object[] slots = t.slots;
-      short[] hop = t.hop;
       int mask = t.mask;
       int home = h & mask;
+      // Step d = 0 reads the home slot and then the hop word, both before using either, so the two
+      // cache misses overlap instead of the slot read waiting for the hop word (see the notes,
+      // "Lookup"): most keys sit in their home slot, and then the hop word is not needed at all.
+      Object x = slotAt(slots, home);
+      int word = hopAt(t.hop, home);
       boolean moved = false;
-      int d = 0;
-      while (d < H) {
-        int bits = hopAt(hop, home) >>> d;
+      if (x instanceof Entry) {
+        Entry e = (Entry) x;
+        if (e.hash == h && (e.key == key || key.equals(e.key))) {
+          return (V) e.value;
+        }
+      } else if (x instanceof Frozen) {
+        Entry e = (Entry) ((Frozen) x).item;
+        if (e.hash == h && (e.key == key || key.equals(e.key))) {
+          return (V) e.value;
+        }
+      } else if (x == MOVED) {
+        moved = true;
+      }
+      // Steps d >= 1: jump to the next set bit of the hop word; re-read the word after every slot.
+      int d = 1;
+      while (true) {
+        int bits = word >>> d;
         if (bits == 0) {
           break;
         }
         d += Integer.numberOfTrailingZeros(bits);
-        Object x = slotAt(slots, (home + d) & mask);
+        x = slotAt(slots, (home + d) & mask);
         if (x instanceof Frozen) {
           x = ((Frozen) x).item;
         }
@@ -330,7 +363,10 @@ public final class HopscotchHashMap<K, V> extends AbstractMap<K, V> implements C
         } else if (x == MOVED) {
           moved = true;
         }
-        d++;
+        if (++d >= H) {
+          break;
+        }
+        word = hopAt(t.hop, home);
       }
       Object[] stash = t.stash;
       if (stash != null) {
