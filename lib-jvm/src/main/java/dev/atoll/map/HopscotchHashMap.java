@@ -1268,19 +1268,30 @@ public final class HopscotchHashMap<K, V> extends AbstractMap<K, V> implements C
       at += 2;
     }
 
-    /** Adds the entries of {@code t} whose hash is h0 under mask m0. */
+    /**
+     * Adds the entries of {@code t} whose hash is h0 under mask m0, then (once, if any of the homes
+     * visited had moved slots) those of the next table. Following {@code next} once per table rather
+     * than once per home matters: after a grow, several homes of {@code t} hold hashes h0 under m0,
+     * and each following {@code next} on its own would visit the later tables' homes again and
+     * again, a blow-up exponential in the number of resizes that ran since the cursor started.
+     */
     private void collect(Table t, int h0, int m0) {
-      int m = t.mask;
-      if (m >= m0) {
-        for (int h = h0; h <= m; h += m0 + 1) {
-          collectHome(t, h, h0, m0);
+      while (t != null) {
+        int m = t.mask;
+        boolean moved = false;
+        if (m >= m0) {
+          for (int h = h0; h <= m; h += m0 + 1) {
+            moved |= collectHome(t, h, h0, m0);
+          }
+        } else {
+          moved = collectHome(t, h0 & m, h0, m0);
         }
-      } else {
-        collectHome(t, h0 & m, h0, m0);
+        t = moved ? t.next : null;
       }
     }
 
-    private void collectHome(Table t, int h, int h0, int m0) {
+    /** Adds the entries of home {@code h} of {@code t} whose hash is h0 under m0; true if it met MOVED. */
+    private boolean collectHome(Table t, int h, int h0, int m0) {
       Object[] slots = t.slots;
       short[] hop = t.hop;
       int m = t.mask;
@@ -1326,9 +1337,7 @@ public final class HopscotchHashMap<K, V> extends AbstractMap<K, V> implements C
           moved = true;
         }
       }
-      if (moved) {
-        collect(t.next, h0, m0);
-      }
+      return moved;
     }
 
     /**
