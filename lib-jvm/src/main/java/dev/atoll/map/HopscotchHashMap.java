@@ -134,7 +134,11 @@ public final class HopscotchHashMap<K, V> extends AbstractMap<K, V> implements C
    *     step d = 1: its next set bit >= 1 is at most m by (I1), as in the loop above. Every later
    *     step re-reads the hop word after the previous slot read, unchanged.
    * Checking slot home without its bit only adds a slot the scan would also have accepted: an
-   * Entry with the key's hash in slot home has home as its home.
+   * Entry with the key's hash in slot home has home as its home. get() itself is only this step
+   * (about 100 bytes of bytecode, so the JIT inlines it into its callers as it does
+   * ConcurrentHashMap.get; the whole lookup was over the 325-byte hot-inlining limit) and passes
+   * the slot and word it read to lookOn(), which does the other steps, the stash and the next
+   * tables.
    *
    * Insert of a new key (insert(), under the claim of its segment): look for the key again, then
    * reserve the first free slot f at or after home (linear probing, at most PROBE_LIMIT slots); while
@@ -318,27 +322,43 @@ public final class HopscotchHashMap<K, V> extends AbstractMap<K, V> implements C
   @Override
   @SuppressWarnings("unchecked")
   public V get(Object key) {
+    // Kept small (the rest is in lookOn) so that the JIT inlines it into callers, as it does
+    // ConcurrentHashMap.get; the whole method used to be over the hot-inlining limit (325 bytes).
     int h = spread(key);
     Table t = table;
+    int home = h & t.mask;
+    // Step d = 0 reads the home slot and then the hop word, both before using either, so the two
+    // cache misses overlap instead of the slot read waiting for the hop word (see the notes,
+    // "Lookup"): most keys sit in their home slot, and then the hop word is not needed at all.
+    Object x = slotAt(t.slots, home);
+    int word = hopAt(t.hop, home);
+    if (x instanceof Entry) {
+      Entry e = (Entry) x;
+      if (e.hash == h && (e.key == key || key.equals(e.key))) {
+        return (V) e.value;
+      }
+    }
+    return (V) lookOn(t, key, h, x, word);
+  }
+
+  /**
+   * The rest of a lookup in {@code t}, after step d = 0 read slot home ({@code x}) and then
+   * hop[home] ({@code word}) and found no live entry of the key there (or a frozen one, checked
+   * here); then in the next tables if a slot or the stash had moved.
+   */
+  private static Object lookOn(Table t, Object key, int h, Object x, int word) {
     while (true) {
       Object[] slots = t.slots;
       int mask = t.mask;
       int home = h & mask;
-      // Step d = 0 reads the home slot and then the hop word, both before using either, so the two
-      // cache misses overlap instead of the slot read waiting for the hop word (see the notes,
-      // "Lookup"): most keys sit in their home slot, and then the hop word is not needed at all.
-      Object x = slotAt(slots, home);
-      int word = hopAt(t.hop, home);
       boolean moved = false;
+      if (x instanceof Frozen) {
+        x = ((Frozen) x).item;
+      }
       if (x instanceof Entry) {
         Entry e = (Entry) x;
         if (e.hash == h && (e.key == key || key.equals(e.key))) {
-          return (V) e.value;
-        }
-      } else if (x instanceof Frozen) {
-        Entry e = (Entry) ((Frozen) x).item;
-        if (e.hash == h && (e.key == key || key.equals(e.key))) {
-          return (V) e.value;
+          return e.value;
         }
       } else if (x == MOVED) {
         moved = true;
@@ -358,7 +378,7 @@ public final class HopscotchHashMap<K, V> extends AbstractMap<K, V> implements C
         if (x instanceof Entry) {
           Entry e = (Entry) x;
           if (e.hash == h && (e.key == key || key.equals(e.key))) {
-            return (V) e.value;
+            return e.value;
           }
         } else if (x == MOVED) {
           moved = true;
@@ -377,7 +397,7 @@ public final class HopscotchHashMap<K, V> extends AbstractMap<K, V> implements C
         if (b instanceof CollisionBucket) {
           Object v = ((CollisionBucket<?, ?>) b).get(key);
           if (v != null) {
-            return (V) v;
+            return v;
           }
         } else if (b == MOVED) {
           moved = true;
@@ -386,7 +406,11 @@ public final class HopscotchHashMap<K, V> extends AbstractMap<K, V> implements C
       if (!moved) {
         return null;
       }
+      // Look again in the next table, from step d = 0.
       t = t.next;
+      home = h & t.mask;
+      x = slotAt(t.slots, home);
+      word = hopAt(t.hop, home);
     }
   }
 
