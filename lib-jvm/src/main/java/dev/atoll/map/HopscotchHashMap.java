@@ -23,9 +23,10 @@ import java.util.function.Function;
 
 /**
  * A concurrent hash map built on hopscotch hashing: every entry lives within a small neighbourhood
- * (32 slots) of its home bucket, so a lookup reads one bitmap word and, normally, one slot. The
- * table grows and shrinks with the number of entries, cooperatively: threads that write during a
- * resize help to finish it, while readers never wait.
+ * (16 slots) of its home bucket, so a lookup normally reads one slot, its home slot (and, in
+ * parallel, the bucket's neighbourhood bitmap). The table grows and shrinks with the number of
+ * entries, cooperatively: threads that write during a resize help to finish it, while readers never
+ * wait.
  *
  * <p>Keys and values must not be null ({@link NullPointerException}). All single-key operations of
  * {@link ConcurrentMap} are atomic (linearizable) per key. {@link #get} and {@link #containsKey}
@@ -138,7 +139,11 @@ public final class HopscotchHashMap<K, V> extends AbstractMap<K, V> implements C
    * (about 100 bytes of bytecode, so the JIT inlines it into its callers as it does
    * ConcurrentHashMap.get; the whole lookup was over the 325-byte hot-inlining limit) and passes
    * the slot and word it read to lookOn(), which does the other steps, the stash and the next
-   * tables.
+   * tables. The slot and hop reads stay volatile rather than acquire or plain: the argument orders
+   * each hop read after the slot read before it (and the writers' stores) in the one
+   * synchronization order, and on x86 a volatile read is a plain load anyway (C2 only keeps later
+   * loads after it, which the overlap above does not need: the two loads are independent and
+   * issued back to back, and the hardware overlaps their misses).
    *
    * Insert of a new key (insert(), under the claim of its segment): look for the key again, then
    * reserve the first free slot f at or after home (linear probing, at most PROBE_LIMIT slots); while
