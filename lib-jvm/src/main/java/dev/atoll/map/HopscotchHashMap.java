@@ -21,9 +21,10 @@ import java.util.function.Function;
 
 /**
  * A concurrent hash map built on hopscotch hashing: every entry lives within a small neighbourhood
- * (32 slots) of its home bucket, so a lookup reads one bitmap word and, normally, one slot. The
- * table grows and shrinks with the number of entries, cooperatively: threads that write during a
- * resize help to finish it, while readers never wait.
+ * (16 slots) of its home bucket, so a lookup normally reads one slot, its home slot (and, in
+ * parallel, the bucket's neighbourhood bitmap). The table grows and shrinks with the number of
+ * entries, cooperatively: threads that write during a resize help to finish it, while readers never
+ * wait.
  *
  * <p>Keys and values must not be null ({@link NullPointerException}). All single-key operations of
  * {@link ConcurrentMap} are atomic (linearizable) per key. {@link #get} and {@link #containsKey}
@@ -119,6 +120,29 @@ public final class HopscotchHashMap<K, V> extends WeaklyConsistentMap<K, V> {
    * they are ordered in one synchronization order and "time" is well defined.) No version counter
    * is needed, and a reader never retries because of a displacement.
    *
+   * Home slot first. Step d = 0 of get reads slot home and then hop[home], issuing both loads
+   * before using either (neither address depends on the other load, so their cache misses overlap),
+   * and checks slot home whether or not bit 0 is set. In a 1M-entry table these are two misses in
+   * two large arrays; waiting for the hop word before the slot read made get pay one more dependent
+   * miss than ConcurrentHashMap's table -> node -> key. This keeps the argument above:
+   *   - a match at slot home is returned on the strength of the slot read alone, as at any step:
+   *     e or Frozen(e) in a slot of t means e is the key's current entry at that read (updaters and
+   *     removers wait for Frozen, and a displaced entry is the same object in both slots);
+   *   - if the slot does not hold the key at that read, then m >= 1 from then on (if the key was at
+   *     d = 0 we would have seen it; m never decreases), so the hop word read after it may be used for
+   *     step d = 1: its next set bit >= 1 is at most m by (I1), as in the loop above. Every later
+   *     step re-reads the hop word after the previous slot read, unchanged.
+   * Checking slot home without its bit only adds a slot the scan would also have accepted: an
+   * Entry with the key's hash in slot home has home as its home. get() itself is only this step
+   * (about 100 bytes of bytecode, so the JIT inlines it into its callers as it does
+   * ConcurrentHashMap.get; the whole lookup was over the 325-byte hot-inlining limit) and passes
+   * the slot and word it read to lookOn(), which does the other steps, the stash and the next
+   * tables. The slot and hop reads stay volatile rather than acquire or plain: the argument orders
+   * each hop read after the slot read before it (and the writers' stores) in the one
+   * synchronization order, and on x86 a volatile read is a plain load anyway (C2 only keeps later
+   * loads after it, which the overlap above does not need: the two loads are independent and
+   * issued back to back, and the hardware overlaps their misses).
+   *
    * Insert of a new key (insert(), under the claim of its segment): look for the key again, then
    * reserve the first free slot f at or after home (linear probing, at most PROBE_LIMIT slots); while
    * f is outside the neighbourhood, find the earliest entry e in the H - 1 slots before f whose own
@@ -177,8 +201,8 @@ public final class HopscotchHashMap<K, V> extends WeaklyConsistentMap<K, V> {
    * displacement needs a second protocol for the value slot, and correctness came first.
    * Replaced entries, frozen wrappers and old tables are garbage once no operation refers to them.
    *
-   * Costs: get reads one hop word, the slots its bits name (normally one) and their entries, and
-   * allocates nothing. An update allocates one Entry and stores it into the table, a removal stores
+   * Costs: get reads the home slot and its hop word (the two loads overlap), the further slots the
+   * bits name (none for most keys) and their entries, and allocates nothing. An update allocates one Entry and stores it into the table, a removal stores
    * the RESERVED marker then null: with G1, stores of non-null references into the (old, large) slot
    * array dirty cards, which makes writes slower than ConcurrentHashMap's in-place value writes
    * when the machine has no spare core for G1's refinement threads.
@@ -298,34 +322,71 @@ public final class HopscotchHashMap<K, V> extends WeaklyConsistentMap<K, V> {
   @Override
   @SuppressWarnings("unchecked")
   public V get(Object key) {
+    // Kept small (the rest is in lookOn) so that the JIT inlines it into callers, as it does
+    // ConcurrentHashMap.get; the whole method used to be over the hot-inlining limit (325 bytes).
     int h = spread(key);
     Table t = table;
+    int home = h & t.mask;
+    // Step d = 0 reads the home slot and then the hop word, both before using either, so the two
+    // cache misses overlap instead of the slot read waiting for the hop word (see the notes,
+    // "Lookup"): most keys sit in their home slot, and then the hop word is not needed at all.
+    Object x = slotAt(t.slots, home);
+    int word = hopAt(t.hop, home);
+    if (x instanceof Entry) {
+      Entry e = (Entry) x;
+      if (e.hash == h && (e.key == key || key.equals(e.key))) {
+        return (V) e.value;
+      }
+    }
+    return (V) lookOn(t, key, h, x, word);
+  }
+
+  /**
+   * The rest of a lookup in {@code t}, after step d = 0 read slot home ({@code x}) and then
+   * hop[home] ({@code word}) and found no live entry of the key there (or a frozen one, checked
+   * here); then in the next tables if a slot or the stash had moved.
+   */
+  private static Object lookOn(Table t, Object key, int h, Object x, int word) {
     while (true) {
       Object[] slots = t.slots;
-      short[] hop = t.hop;
       int mask = t.mask;
       int home = h & mask;
       boolean moved = false;
-      int d = 0;
-      while (d < H) {
-        int bits = hopAt(hop, home) >>> d;
+      if (x instanceof Frozen) {
+        x = ((Frozen) x).item;
+      }
+      if (x instanceof Entry) {
+        Entry e = (Entry) x;
+        if (e.hash == h && (e.key == key || key.equals(e.key))) {
+          return e.value;
+        }
+      } else if (x == MOVED) {
+        moved = true;
+      }
+      // Steps d >= 1: jump to the next set bit of the hop word; re-read the word after every slot.
+      int d = 1;
+      while (true) {
+        int bits = word >>> d;
         if (bits == 0) {
           break;
         }
         d += Integer.numberOfTrailingZeros(bits);
-        Object x = slotAt(slots, (home + d) & mask);
+        x = slotAt(slots, (home + d) & mask);
         if (x instanceof Frozen) {
           x = ((Frozen) x).item;
         }
         if (x instanceof Entry) {
           Entry e = (Entry) x;
           if (e.hash == h && (e.key == key || key.equals(e.key))) {
-            return (V) e.value;
+            return e.value;
           }
         } else if (x == MOVED) {
           moved = true;
         }
-        d++;
+        if (++d >= H) {
+          break;
+        }
+        word = hopAt(t.hop, home);
       }
       Object[] stash = t.stash;
       if (stash != null) {
@@ -336,7 +397,7 @@ public final class HopscotchHashMap<K, V> extends WeaklyConsistentMap<K, V> {
         if (b instanceof CollisionBucket) {
           Object v = ((CollisionBucket<?, ?>) b).get(key);
           if (v != null) {
-            return (V) v;
+            return v;
           }
         } else if (b == MOVED) {
           moved = true;
@@ -345,7 +406,11 @@ public final class HopscotchHashMap<K, V> extends WeaklyConsistentMap<K, V> {
       if (!moved) {
         return null;
       }
+      // Look again in the next table, from step d = 0.
       t = t.next;
+      home = h & t.mask;
+      x = slotAt(t.slots, home);
+      word = hopAt(t.hop, home);
     }
   }
 
@@ -1189,19 +1254,30 @@ public final class HopscotchHashMap<K, V> extends WeaklyConsistentMap<K, V> {
       at += 2;
     }
 
-    /** Adds the entries of {@code t} whose hash is h0 under mask m0. */
+    /**
+     * Adds the entries of {@code t} whose hash is h0 under mask m0, then (once, if any of the homes
+     * visited had moved slots) those of the next table. Following {@code next} once per table rather
+     * than once per home matters: after a grow, several homes of {@code t} hold hashes h0 under m0,
+     * and each following {@code next} on its own would visit the later tables' homes again and
+     * again, a blow-up exponential in the number of resizes that ran since the cursor started.
+     */
     private void collect(Table t, int h0, int m0) {
-      int m = t.mask;
-      if (m >= m0) {
-        for (int h = h0; h <= m; h += m0 + 1) {
-          collectHome(t, h, h0, m0);
+      while (t != null) {
+        int m = t.mask;
+        boolean moved = false;
+        if (m >= m0) {
+          for (int h = h0; h <= m; h += m0 + 1) {
+            moved |= collectHome(t, h, h0, m0);
+          }
+        } else {
+          moved = collectHome(t, h0 & m, h0, m0);
         }
-      } else {
-        collectHome(t, h0 & m, h0, m0);
+        t = moved ? t.next : null;
       }
     }
 
-    private void collectHome(Table t, int h, int h0, int m0) {
+    /** Adds the entries of home {@code h} of {@code t} whose hash is h0 under m0; true if it met MOVED. */
+    private boolean collectHome(Table t, int h, int h0, int m0) {
       Object[] slots = t.slots;
       short[] hop = t.hop;
       int m = t.mask;
@@ -1247,9 +1323,7 @@ public final class HopscotchHashMap<K, V> extends WeaklyConsistentMap<K, V> {
           moved = true;
         }
       }
-      if (moved) {
-        collect(t.next, h0, m0);
-      }
+      return moved;
     }
 
     /**

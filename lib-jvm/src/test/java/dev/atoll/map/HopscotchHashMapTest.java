@@ -9,6 +9,7 @@ import dev.atoll.testkit.ConcurrentMapContract;
 import dev.atoll.testkit.GuavaMapSuite;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentMap;
@@ -47,6 +48,33 @@ class HopscotchHashMapTest extends ConcurrentMapContract {
   @TestFactory
   Stream<DynamicNode> guavaTestlibPresized() {
     return GuavaMapSuite.tests("HopscotchHashMap presized 1000", () -> new HopscotchHashMap<>(1_000));
+  }
+
+  @Test
+  void anIteratorOutlivesManyGrows() {
+    // The cursor starts on the 16-slot table, then the map grows about a dozen times before the
+    // cursor reaches its second home: following MOVED once per home (instead of once per table)
+    // made this exponential in the number of grows (an OutOfMemoryError in the resize storm test).
+    HopscotchHashMap<Integer, Integer> m = new HopscotchHashMap<>();
+    for (int i = 0; i < 10; i++) {
+      m.put(i, i);
+    }
+    int before = m.tableLength();
+    Iterator<Map.Entry<Integer, Integer>> it = m.entrySet().iterator();
+    assertTrue(it.hasNext()); // the cursor now holds the 16-slot table
+    for (int i = 10; i < 20_000; i++) {
+      m.put(i, i);
+    }
+    assertTrue(m.tableLength() >= 1024 * before, "grew from " + before + " to " + m.tableLength());
+    Set<Integer> seen = new HashSet<>();
+    while (it.hasNext()) {
+      Map.Entry<Integer, Integer> e = it.next();
+      assertTrue(seen.add(e.getKey()), "returned twice: " + e.getKey());
+      assertEquals(e.getKey(), e.getValue());
+    }
+    for (int i = 0; i < 10; i++) {
+      assertTrue(seen.contains(i), "missed " + i);
+    }
   }
 
   @Test
