@@ -20,7 +20,12 @@ import org.openjdk.jmh.annotations.State;
 /**
  * Lock and unlock of one key per invocation. {@code uncontended}: each thread cycles over its own
  * 1,024 keys; {@code contended}: every thread uses the same key. Peers: the
- * {@code ConcurrentHashMap<K, ReentrantLock>} pattern and Guava {@code Striped<Lock>}; Atoll:
+ * {@code ConcurrentHashMap<K, ReentrantLock>} pattern as usually written ({@code CHM_REENTRANTLOCK}:
+ * {@code computeIfAbsent}, never removed, so one lock object stays behind for every key ever
+ * locked), the same pattern with the clean-up that gives LockMap's guarantee that a key that is
+ * neither held nor waited for costs no memory ({@code CHM_REENTRANTLOCK_CLEANUP}: a use count
+ * changed inside {@code compute}/{@code computeIfPresent}, the lock removed when it drops to zero),
+ * and Guava {@code Striped<Lock>} (64 stripes: distinct keys may share a lock); Atoll:
  * {@code LockMap.entry(key)} + {@code close()} ({@code LOCK_MAP}).
  */
 @BenchmarkMode(Mode.Throughput)
@@ -29,13 +34,14 @@ public class LockBenchmark {
   /** The shared locks. */
   @State(Scope.Benchmark)
   public static class Locks {
-    @Param({"CHM_REENTRANTLOCK", "GUAVA_STRIPED", "LOCK_MAP"})
+    @Param({"CHM_REENTRANTLOCK", "CHM_REENTRANTLOCK_CLEANUP", "GUAVA_STRIPED", "LOCK_MAP"})
     public String impl;
 
     @Param({"uncontended", "contended"})
     public String contention;
 
     final ConcurrentHashMap<Long, ReentrantLock> chm = new ConcurrentHashMap<>();
+    final ConcurrentHashMap<Long, CountedLock> counted = new ConcurrentHashMap<>();
     final Striped<Lock> striped = Striped.lock(64);
     final LockMap<Long, Long> lockMap = new LockMap<>();
     final AtomicInteger threads = new AtomicInteger();
@@ -43,6 +49,12 @@ public class LockBenchmark {
     Lock lockFor(Long key) {
       return impl.equals("CHM_REENTRANTLOCK") ? chm.computeIfAbsent(key, k -> new ReentrantLock()) : striped.get(key);
     }
+  }
+
+  /** A lock with the number of callers that use it; {@code users} changes only inside the map's compute. */
+  static final class CountedLock extends ReentrantLock {
+    private static final long serialVersionUID = 1L;
+    int users;
   }
 
   /** This thread's keys. */
@@ -68,6 +80,20 @@ public class LockBenchmark {
       Entry<Long, Long> e = locks.lockMap.entry(key);
       e.close();
       return;
+    }
+    if (locks.impl.equals("CHM_REENTRANTLOCK_CLEANUP")) {
+      CountedLock lock = locks.counted.compute(key, (k, v) -> {
+        CountedLock c = v == null ? new CountedLock() : v;
+        c.users++;
+        return c;
+      });
+      lock.lock();
+      try {
+        return;
+      } finally {
+        lock.unlock();
+        locks.counted.computeIfPresent(key, (k, v) -> --v.users == 0 ? null : v);
+      }
     }
     Lock lock = locks.lockFor(key);
     lock.lock();

@@ -18,8 +18,11 @@ import org.openjdk.jmh.annotations.State;
 /**
  * Suspending lock and unlock of one key per operation, from coroutines ({@link SuspendLocks} runs a
  * batch of them per invocation). {@code uncontended}: each thread cycles over its own 1,024 keys;
- * {@code contended}: every thread uses the same key. Peer: a {@code ConcurrentHashMap<K, Mutex>} of
- * kotlinx.coroutines {@link Mutex}es; Atoll: {@code LockMap.withLock} ({@code LOCK_MAP}).
+ * {@code contended}: every thread uses the same key. Peers: a {@code ConcurrentHashMap<K, Mutex>} of
+ * kotlinx.coroutines {@link Mutex}es as usually written ({@code CHM_MUTEX}: never removed, one mutex
+ * stays behind per key ever locked) and with the clean-up that matches LockMap's no-growth guarantee
+ * ({@code CHM_MUTEX_CLEANUP}, see {@link SuspendLocks#mutexMapCleanup}); Atoll:
+ * {@code LockMap.withLock} ({@code LOCK_MAP}).
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -27,13 +30,14 @@ public class SuspendLockBenchmark {
   /** The shared locks. */
   @State(Scope.Benchmark)
   public static class Locks {
-    @Param({"CHM_MUTEX", "LOCK_MAP"})
+    @Param({"CHM_MUTEX", "CHM_MUTEX_CLEANUP", "LOCK_MAP"})
     public String impl;
 
     @Param({"uncontended", "contended"})
     public String contention;
 
     final ConcurrentHashMap<Long, Mutex> mutexes = new ConcurrentHashMap<>();
+    final ConcurrentHashMap<Long, SuspendLocks.CountedMutex> counted = new ConcurrentHashMap<>();
     final LockMap<Long, Long> lockMap = new LockMap<>();
     final AtomicInteger threads = new AtomicInteger();
   }
@@ -57,8 +61,16 @@ public class SuspendLockBenchmark {
   @Benchmark
   @OperationsPerInvocation(SuspendLocks.BATCH)
   public int withLock(Locks locks, Keys keys) {
-    keys.next = locks.impl.equals("LOCK_MAP") ? SuspendLocks.lockMap(locks.lockMap, keys.keys, keys.next)
-        : SuspendLocks.mutexMap(locks.mutexes, keys.keys, keys.next);
+    switch (locks.impl) {
+      case "LOCK_MAP":
+        keys.next = SuspendLocks.lockMap(locks.lockMap, keys.keys, keys.next);
+        break;
+      case "CHM_MUTEX_CLEANUP":
+        keys.next = SuspendLocks.mutexMapCleanup(locks.counted, keys.keys, keys.next);
+        break;
+      default:
+        keys.next = SuspendLocks.mutexMap(locks.mutexes, keys.keys, keys.next);
+    }
     return keys.next;
   }
 }

@@ -26,6 +26,35 @@ object SuspendLocks {
         i
     }
 
+    /** A [Mutex] with the number of coroutines that use it; [users] changes only inside the map's compute. */
+    class CountedMutex {
+        /** The lock. */
+        val mutex: Mutex = Mutex()
+
+        /** Callers between their compute and computeIfPresent. */
+        var users: Int = 0
+    }
+
+    /**
+     * The same pattern with the clean-up that gives LockMap's guarantee (a key neither held nor
+     * waited for costs no memory): a use count changed inside `compute`/`computeIfPresent`, the
+     * mutex removed when it drops to zero.
+     */
+    @JvmStatic
+    fun mutexMapCleanup(map: ConcurrentHashMap<Long, CountedMutex>, keys: Array<Long>, start: Int): Int = runBlocking {
+        var i = start
+        repeat(BATCH) {
+            val key = keys[i++ and 1023]
+            val m = map.compute(key) { _, v -> (v ?: CountedMutex()).also { it.users++ } }!!
+            try {
+                m.mutex.withLock { }
+            } finally {
+                map.computeIfPresent(key) { _, v -> if (--v.users == 0) null else v }
+            }
+        }
+        i
+    }
+
     /** Atoll's suspending per-key lock: `LockMap.withLock`. */
     @JvmStatic
     fun lockMap(map: LockMap<Long, Long>, keys: Array<Long>, start: Int): Int = runBlocking {
