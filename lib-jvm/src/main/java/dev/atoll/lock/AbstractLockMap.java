@@ -61,8 +61,10 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
    *           capacity, lruHead (hot), lruTail (cold) }
    *   Slot  { key, hash, seq, lock (lock word), value, holder, head/tail (FIFO waiters), handOff,
    *           pins, next (chain), same (equal-hash bucket), lruPrev/lruNext }
-   *   Held  { key, hash, slot (null while in a cell), owner thread (null: async), state,
-   *           prev/next (queue links), since, future }
+   *   Held  { map, key, hash, slot (null while in a cell), owner thread (null: async), state,
+   *           inBatch }: the Entry; 40 bytes, all that the fast paths allocate
+   *   Waiter extends Held { prev/next (queue links), since, future }: a request that may wait
+   *           (queued by a thread, or any asynchronous request)
    *
    * The keys whose hashes select the same cell form the cell's "class". Cell states:
    *   EMPTY (null)   no key of the class has a record (no slot, no holder).
@@ -91,8 +93,9 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
    * Slot.
    *
    * A Slot is the per-key lock record and the map entry at once: the key is stored once, in it,
-   * with its hash. A Held is both the Entry handed to a holder and, before that, its node in the
-   * slot's waiter queue (an intrusive doubly linked list, so a cancelled waiter leaves in O(1)).
+   * with its hash. A Held is the Entry handed to a holder; a Waiter is a Held that is, before
+   * that, its node in the slot's waiter queue (an intrusive doubly linked list, so a cancelled
+   * waiter leaves in O(1)).
    * A blocking waiter spins briefly and then parks its thread; an asynchronous waiter has an
    * AsyncLock future.
    *
@@ -326,7 +329,7 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
   private Held<K, V> tryLock(K key, Thread me) {
     int h = spread(key);
     Shard<K, V> s = shardFor(h);
-    Held<K, V> fast = tryFast(s, key, h, me);
+    Held<K, V> fast = tryFast(s, key, h, me, false);
     if (fast != null) {
       return fast;
     }
@@ -360,7 +363,7 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
   public CompletableFuture<dev.atoll.lock.Entry<K, V>> lockAsync(K key) {
     int h = spread(key);
     Shard<K, V> s = shardFor(h);
-    Held<K, V> fast = tryFast(s, key, h, null);
+    Waiter<K, V> fast = (Waiter<K, V>) tryFast(s, key, h, null, true);
     if (fast != null) {
       AsyncLock<K, V> future = new AsyncLock<>(fast);
       fast.future = future;
@@ -383,11 +386,11 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
    * The fast path: locks a key of an EMPTY cell by installing a new holder there with one CAS
    * (no shard lock, no slot). Returns null when the cell is not EMPTY.
    */
-  private Held<K, V> tryFast(Shard<K, V> s, K key, int h, Thread owner) {
+  private Held<K, V> tryFast(Shard<K, V> s, K key, int h, Thread owner, boolean async) {
     Object[] cells = s.cells;
     int c = cellIndex(h);
     if (ArrayAccess.getAcquire(cells, c) == null) {
-      Held<K, V> held = new Held<>(this, key, h, owner);
+      Held<K, V> held = async ? new Waiter<>(this, key, h, owner) : new Held<>(this, key, h, owner);
       if (ArrayAccess.cas(cells, c, null, held)) {
         return held;
       }
@@ -428,7 +431,7 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
 
   /** Under the shard lock: grants a free slot at once or queues an asynchronous waiter. */
   private AsyncLock<K, V> lockSlotAsync(Shard<K, V> s, Slot<K, V> slot) {
-    Held<K, V> held = new Held<>(this, slot.key, slot.hash, null);
+    Waiter<K, V> held = new Waiter<>(this, slot.key, slot.hash, null);
     held.slot = slot;
     AsyncLock<K, V> future = new AsyncLock<>(held);
     held.future = future;
@@ -451,7 +454,7 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
     int h = spread(key);
     Shard<K, V> s = shardFor(h);
     Thread me = Thread.currentThread();
-    Held<K, V> held = lru ? tryFast(s, key, h, me) : tryFastOwned(s, key, h, me);
+    Held<K, V> held = lru ? tryFast(s, key, h, me, false) : tryFastOwned(s, key, h, me);
     if (held != null) {
       return held;
     }
@@ -518,19 +521,21 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
       throw new IllegalStateException("self-deadlock: the current thread already holds the lock of key "
           + slot.key + " (the lock is not reentrant)");
     }
-    Held<K, V> held = new Held<>(this, slot.key, slot.hash, me);
-    held.slot = slot;
     if (mayTake(slot) && take(slot)) {
+      Held<K, V> held = new Held<>(this, slot.key, slot.hash, me);
+      held.slot = slot;
       grant(s, slot, held);
       sync(slot);
-    } else {
-      held.state = WAITING;
-      held.since = System.nanoTime();
-      slot.enqueue(held);
-      // if the key was released lock-free meanwhile, the head (this one, or a signalled one) is
-      // signalled or granted here; never another waiter that would need waking
-      settle(s, slot);
+      return held;
     }
+    Waiter<K, V> held = new Waiter<>(this, slot.key, slot.hash, me);
+    held.slot = slot;
+    held.state = WAITING;
+    held.since = System.nanoTime();
+    slot.enqueue(held);
+    // if the key was released lock-free meanwhile, the head (this one, or a signalled one) is
+    // signalled or granted here; never another waiter that would need waking
+    settle(s, slot);
     return held;
   }
 
@@ -564,7 +569,7 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
           return held;
         }
         if (state == SIGNALLED) {
-          if (retry(held)) {
+          if (retry((Waiter<K, V>) held)) { // not granted at once: a Waiter
             return held;
           }
           continue; // back to WAITING (or granted meanwhile): re-check, then park
@@ -577,7 +582,7 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
         if (mode == TIMED) {
           long remaining = deadline - System.nanoTime();
           if (remaining <= 0L) {
-            return abandon(held) ? null : held; // granted in the meantime: keep it
+            return abandon((Waiter<K, V>) held) ? null : held; // granted in the meantime: keep it
           }
           LockSupport.parkNanos(this, remaining);
         } else {
@@ -587,7 +592,7 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
           if (mode == BLOCK) {
             interrupted = true;
           } else {
-            if (!abandon(held)) {
+            if (!abandon((Waiter<K, V>) held)) {
               release(held); // granted just now: give it back
             }
             throw new InterruptedException();
@@ -607,7 +612,7 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
    * {@link #STARVATION_NANOS}, the slot switches to hand-off mode so that the next release grants
    * the key to it directly. Returns true if {@code held} now holds the key.
    */
-  private boolean retry(Held<K, V> held) {
+  private boolean retry(Waiter<K, V> held) {
     Slot<K, V> slot = held.slot;
     Shard<K, V> s = shardFor(held.hash);
     synchronized (s) {
@@ -633,10 +638,10 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
   }
 
   /** Withdraws a waiting request; false if it had been granted already (the caller owns it). */
-  boolean abandon(Held<K, V> held) {
+  boolean abandon(Waiter<K, V> held) {
     Slot<K, V> slot = held.slot;
     Shard<K, V> s = shardFor(held.hash);
-    Held<K, V> next = null;
+    Waiter<K, V> next = null;
     synchronized (s) {
       int state = held.state;
       if (state != WAITING && state != SIGNALLED) {
@@ -677,7 +682,7 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
       }
     }
     Shard<K, V> s = shardFor(held.hash);
-    Held<K, V> next;
+    Waiter<K, V> next;
     Object[] evicted = null;
     synchronized (s) {
       if (held.state != GRANTED) {
@@ -699,9 +704,9 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
    * Under the shard lock, after the holder closed: frees the slot and lets the queue know (see
    * {@link #settle}); returns the waiter to wake after unlocking, or null.
    */
-  private Held<K, V> vacate(Shard<K, V> s, Slot<K, V> slot) {
+  private Waiter<K, V> vacate(Shard<K, V> s, Slot<K, V> slot) {
     slot.holder = null;
-    Held<K, V> next = slot.head;
+    Waiter<K, V> next = slot.head;
     if (next != null && (next.owner == null || slot.handOff)) {
       // hand the key over with HELD kept set: no lock-free newcomer can slip in between
       handOver(s, slot, next);
@@ -717,7 +722,7 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
   }
 
   /** Under the shard lock, with HELD set: grants the key to the head {@code next} (FIFO hand-off). */
-  private void handOver(Shard<K, V> s, Slot<K, V> slot, Held<K, V> next) {
+  private void handOver(Shard<K, V> s, Slot<K, V> slot, Waiter<K, V> next) {
     slot.unlink(next);
     grant(s, slot, next);
     if (slot.handOff && (slot.head == null || System.nanoTime() - next.since < STARVATION_NANOS)) {
@@ -735,13 +740,13 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
    * word makes its release come here when needed (SIGNAL, HANDOFF, or an unused slot). Returns
    * the waiter to wake (unpark or complete) after unlocking, or null.
    */
-  private Held<K, V> settle(Shard<K, V> s, Slot<K, V> slot) {
+  private Waiter<K, V> settle(Shard<K, V> s, Slot<K, V> slot) {
     while (true) {
       int w = sync(slot);
       if ((w & HELD) != 0) {
         return null;
       }
-      Held<K, V> next = slot.head;
+      Waiter<K, V> next = slot.head;
       if (next == null) {
         if (slot.handOff) {
           slot.handOff = false;
@@ -993,7 +998,7 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
 
   private void unpinOne(Slot<K, V> slot) {
     Shard<K, V> s = shardFor(slot.hash);
-    Held<K, V> next;
+    Waiter<K, V> next;
     synchronized (s) {
       slot.pins--;
       next = settle(s, slot);
@@ -1029,7 +1034,7 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
         return op == GET || op == REMOVE || op == REPLACE ? null : Boolean.FALSE;
       }
     }
-    Held<K, V> woken = null;
+    Waiter<K, V> woken = null;
     synchronized (s) {
       s.claim(h);
       Slot<K, V> slot = s.find(key, h);
@@ -1069,7 +1074,7 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
       throw new AssertionError(e);
     }
     Slot<K, V> slot = held.slot;
-    Held<K, V> next;
+    Waiter<K, V> next;
     synchronized (s) {
       result = operate(s, slot, op, value, expected);
       held.setStateRelease(CLOSED);
@@ -1353,7 +1358,7 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
     synchronized (s) {
       Slot<K, V> slot = s.find(key, h);
       int n = 0;
-      for (Held<K, V> w = slot == null ? null : slot.head; w != null; w = w.next) {
+      for (Waiter<K, V> w = slot == null ? null : slot.head; w != null; w = w.next) {
         n++;
       }
       return n;
@@ -1716,8 +1721,8 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
     final long seq;
     V value;
     Held<K, V> holder;
-    Held<K, V> head;
-    Held<K, V> tail;
+    Waiter<K, V> head;
+    Waiter<K, V> tail;
     int pins;
     /** Hand-off mode: a waiter waited too long, so releases grant the head directly (no barging). */
     boolean handOff;
@@ -1746,7 +1751,7 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
       return LOCK.compareAndSet(this, expected, update);
     }
 
-    void enqueue(Held<K, V> h) {
+    void enqueue(Waiter<K, V> h) {
       h.prev = tail;
       if (tail == null) {
         head = h;
@@ -1756,9 +1761,9 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
       tail = h;
     }
 
-    void unlink(Held<K, V> h) {
-      Held<K, V> p = h.prev;
-      Held<K, V> n = h.next;
+    void unlink(Waiter<K, V> h) {
+      Waiter<K, V> p = h.prev;
+      Waiter<K, V> n = h.next;
       if (p == null) {
         head = n;
       } else {
@@ -1774,8 +1779,12 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
     }
   }
 
-  /** An Entry handed to a holder, and before that its node in the waiter queue. */
-  static final class Held<K, V> implements dev.atoll.lock.Entry<K, V> {
+  /**
+   * An Entry handed to a holder. A request that may wait is a {@link Waiter} (its node in the
+   * waiter queue, or an asynchronous request); a plain Held (40 bytes with compressed references
+   * instead of 64) is what the fast paths and immediate grants allocate.
+   */
+  static class Held<K, V> implements dev.atoll.lock.Entry<K, V> {
     final AbstractLockMap<K, V> map;
     final K key;
     final int hash;
@@ -1786,13 +1795,8 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
      * shard lock (at creation, or when the cell adopts the holder); read by the holder without it.
      */
     Slot<K, V> slot;
-    AsyncLock<K, V> future;
-    Held<K, V> prev;
-    Held<K, V> next;
     /** WAITING, SIGNALLED, GRANTED, ABANDONED or CLOSED; written with release semantics (STATE). */
     int state;
-    /** When a thread waiter was queued (System.nanoTime), for the hand-off decision. */
-    long since;
     boolean inBatch;
 
     /** A new request; a fast holder starts GRANTED (published by the CAS into its cell). */
@@ -1820,15 +1824,6 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
 
     void setStateRelease(int s) {
       STATE.setRelease(this, s);
-    }
-
-    /** After unlocking the shard: tells the new holder it has the key. */
-    void wake() {
-      if (future != null) {
-        future.granted();
-      } else {
-        LockSupport.unpark(owner);
-      }
     }
 
     private void check() {
@@ -1902,11 +1897,36 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
     }
   }
 
+  /**
+   * A request that may wait: a thread's queue node, or an asynchronous request (with its future,
+   * even when granted at once). Becomes the Entry when granted.
+   */
+  static final class Waiter<K, V> extends Held<K, V> {
+    AsyncLock<K, V> future;
+    Waiter<K, V> prev;
+    Waiter<K, V> next;
+    /** When a waiter was queued (System.nanoTime), for the hand-off decision. */
+    long since;
+
+    Waiter(AbstractLockMap<K, V> map, K key, int hash, Thread owner) {
+      super(map, key, hash, owner);
+    }
+
+    /** After unlocking the shard: tells the new holder it has the key. */
+    void wake() {
+      if (future != null) {
+        future.granted();
+      } else {
+        LockSupport.unpark(owner);
+      }
+    }
+  }
+
   /** The future of an asynchronous lock request; cancel withdraws it (see lockAsync). */
   static final class AsyncLock<K, V> extends CompletableFuture<dev.atoll.lock.Entry<K, V>> {
-    final Held<K, V> held;
+    final Waiter<K, V> held;
 
-    AsyncLock(Held<K, V> held) {
+    AsyncLock(Waiter<K, V> held) {
       this.held = held;
     }
 
