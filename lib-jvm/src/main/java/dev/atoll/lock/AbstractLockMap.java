@@ -139,8 +139,10 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
    * record, hence one lock, per key.
    *
    * Held states: a fast holder or a granted newcomer starts GRANTED; a waiter goes WAITING ->
-   * GRANTED (hand-off), or WAITING -> SIGNALLED -> GRANTED (it took the free key itself) or back
-   * to WAITING (a newcomer took it first), or WAITING/SIGNALLED -> ABANDONED (timeout, interrupt,
+   * GRANTED (hand-off), or WAITING -> SIGNALLED -> GRANTED (it took the free key itself, or was
+   * handed it) or back to WAITING (a newcomer took it first and the waiter is about to park; a
+   * signalled head that is still spinning stays SIGNALLED, watching the lock word, and retries when
+   * the key looks free), or WAITING/SIGNALLED -> ABANDONED (timeout, interrupt,
    * cancel); GRANTED -> CLOSED. All waiter transitions happen under the shard lock; state is read
    * with acquire and written with release semantics (STATE) so that a waiter sees GRANTED or
    * SIGNALLED after its park returns.
@@ -154,7 +156,11 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
    *     under the shard lock) when it runs, unless a newcomer (a caller that is not queued: entry,
    *     lockAsync, a map operation, a batch step, or a lock-free acquire) took it first: mayTake
    *     lets a newcomer take a FREE slot whose head is only signalled. A head that lost goes back
-   *     to WAITING, still at the head, with SIGNAL set, and is signalled again by the next release.
+   *     to WAITING, still at the head, with SIGNAL set, and is signalled again by the next release;
+   *     but first it spins a while (SPINS_BEFORE_PARK) reading the lock word and retrying when the
+   *     key looks free, still SIGNALLED, so that the releases of the newcomer meanwhile stay
+   *     lock-free (an AbstractQueuedSynchronizer node, likewise, re-arms only before it parks).
+   *     Each retry checks the starvation bound below.
    *     While the head is only SIGNALLED, a thread that relocks the key in a loop takes and
    *     releases the lock word lock-free (two CASes per cycle, no shard lock), and pays one
    *     unpark per sleep of the head, as ReentrantLock does.
@@ -562,6 +568,7 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
   private Held<K, V> await(Held<K, V> held, int mode, long deadline) throws InterruptedException {
     boolean interrupted = false;
     int spins = SPINS_BEFORE_PARK;
+    int watch = SPINS_BEFORE_PARK;
     try {
       while (true) {
         int state = held.stateAcquire();
@@ -569,10 +576,22 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
           return held;
         }
         if (state == SIGNALLED) {
-          if (retry((Waiter<K, V>) held)) { // not granted at once: a Waiter
+          // signalled, but a newcomer may hold the key again: watch its lock word (reading only)
+          // and retry when it looks free; only when the watch is over does a failed retry re-arm
+          // (WAITING: SIGNAL sends the next release through the shard lock to signal it), as an
+          // AbstractQueuedSynchronizer node re-arms only before it parks. Every retry checks the
+          // starvation bound.
+          if (watch > 0) {
+            watch--;
+            if ((held.slot.lockWord() & HELD) != 0) {
+              Thread.onSpinWait();
+              continue;
+            }
+          }
+          if (retry((Waiter<K, V>) held, watch == 0)) { // not granted at once: a Waiter
             return held;
           }
-          continue; // back to WAITING (or granted meanwhile): re-check, then park
+          continue; // still signalled and watching, or back to WAITING (or granted meanwhile)
         }
         if (spins > 0) {
           spins--;
@@ -588,6 +607,7 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
         } else {
           LockSupport.park(this);
         }
+        watch = SPINS_BEFORE_PARK;
         if (Thread.interrupted()) {
           if (mode == BLOCK) {
             interrupted = true;
@@ -608,11 +628,13 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
 
   /**
    * A signalled waiter (the head of its queue) tries to take the key. If a newcomer took it first,
-   * the waiter goes back to WAITING, still at the head; if it has waited longer than
-   * {@link #STARVATION_NANOS}, the slot switches to hand-off mode so that the next release grants
-   * the key to it directly. Returns true if {@code held} now holds the key.
+   * the waiter stays SIGNALLED (it keeps watching the key: releases need not signal it) or, with
+   * {@code arm} (it is about to park), goes back to WAITING, still at the head, so that the next
+   * release signals it; if it has waited longer than {@link #STARVATION_NANOS}, the slot switches
+   * to hand-off mode so that the next release grants the key to it directly. Returns true if
+   * {@code held} now holds the key.
    */
-  private boolean retry(Waiter<K, V> held) {
+  private boolean retry(Waiter<K, V> held, boolean arm) {
     Slot<K, V> slot = held.slot;
     Shard<K, V> s = shardFor(held.hash);
     synchronized (s) {
@@ -626,12 +648,18 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
         sync(slot); // the next head, if any, is WAITING: SIGNAL sends this holder's release through the shard lock
         return true;
       }
-      held.setStateRelease(WAITING);
-      if (!slot.handOff && System.nanoTime() - held.since > STARVATION_NANOS) {
+      boolean starving = !slot.handOff && System.nanoTime() - held.since > STARVATION_NANOS;
+      if (starving) {
         slot.handOff = true;
       }
-      // SIGNAL (set here) makes the holder's release signal this waiter; if the holder released
-      // lock-free just before, settle signals or grants this waiter (still the head) at once
+      if (arm) {
+        held.setStateRelease(WAITING);
+      } else if (!starving) {
+        return false; // nothing changed: still the signalled head, watching
+      }
+      // SIGNAL (if armed) or HANDOFF (set here) makes the holder's release come to the shard
+      // lock for this waiter; if the holder released lock-free just before, settle signals or
+      // grants this waiter (still the head) at once
       settle(s, slot);
       return held.state == GRANTED;
     }
