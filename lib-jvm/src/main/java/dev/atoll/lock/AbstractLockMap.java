@@ -46,7 +46,10 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
    * (Hashing.spread with a per-map seed, computed once per operation and stored in the Slot or
    * Held). Each shard has two parts:
    *   - CELLS lock-free cells, indexed by the low bits of the hash: the fast path, which locks a
-   *     key that has no record with one CAS and releases it with one CAS;
+   *     key that has no record with one CAS and releases it with one CAS. The cells sit one cache
+   *     line apart in their array (cellIndex), with a padding line at each end: two threads that
+   *     lock keys of different cells never write the same line, so the fast path scales with
+   *     threads (unpadded, 2 threads on disjoint keys ran at about half the 1-thread rate);
    *   - a small chained hash table of Slots guarded by the shard's monitor (the "shard lock";
    *     synchronized rather than a ReentrantLock: no extra object, and nothing here needs timed or
    *     interruptible acquisition of it), for everything else: values, waiters, batch pins, LRU.
@@ -56,64 +59,111 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
    *
    *   Shard { monitor, Object[] cells, int[] classSlots, Slot[] table, slots, values, seq,
    *           capacity, lruHead (hot), lruTail (cold) }
-   *   Slot  { key, hash, seq, value, holder, head/tail (FIFO waiters), handOff, pins,
-   *           next (chain), same (equal-hash bucket), lruPrev/lruNext }
-   *   Held  { key, hash, slot (null while in a cell), owner thread (null: async), state,
-   *           prev/next (queue links), since, future }
+   *   Slot  { key, hash, seq, lock (lock word), value, holder, head/tail (FIFO waiters), handOff,
+   *           pins, next (chain), same (equal-hash bucket), lruPrev/lruNext }
+   *   Held  { map, key, hash, slot (null while in a cell), owner thread (null: async), state,
+   *           inBatch }: the Entry; 40 bytes, all that the fast paths allocate
+   *   Waiter extends Held { prev/next (queue links), since, future }: a request that may wait
+   *           (queued by a thread, or any asynchronous request)
    *
    * The keys whose hashes select the same cell form the cell's "class". Cell states:
    *   EMPTY (null)   no key of the class has a record (no slot, no holder).
    *   a Held         exactly one key of the class has a record: this holder, which has no slot,
    *                  no value, no waiter and no pin (a "fast holder"); no slot of the class.
+   *   a Slot         (not in an LRU map) the class has exactly this one slot: its key's lockers
+   *                  may take and release the slot's lock word without the shard lock (below).
    *   SLOW           every key of the class is handled by the table: zero or more slots.
-   * Invariant: a cell that is not SLOW has no slot of its class in the table; classSlots[c]
-   * counts the slots of class c (under the shard lock), and a cell is SLOW while it is > 0.
+   * Invariant: a cell that is EMPTY or a Held has no slot of its class in the table; a Slot cell
+   * points to the only slot of its class; classSlots[c] counts the slots of class c (under the
+   * shard lock), and the cell is SLOW or that Slot while it is > 0.
    * Transitions: EMPTY -> Held (fast lock: CAS, no shard lock; the linearization point of that
    * acquisition); Held -> EMPTY (fast release: CAS); under the shard lock only: EMPTY -> SLOW and
    * Held -> SLOW ("claim": every shard-locked operation on a key first claims its cell; a fast
    * holder found there is adopted: it gets a slot with itself as holder, and its later writes and
    * release go through the slot; a fast release whose CAS fails finds it adopted), and SLOW ->
-   * EMPTY (when the class's last slot is removed, or a claim created no slot). Only the fast path
-   * and claims CAS a cell, and the fast path never touches SLOW, so a claim's loop ends. One record
-   * per key holds across both parts: a key is in a cell only while its class has no slot, and a
-   * slot is created only in a claimed (SLOW) class.
+   * EMPTY (when the class's last slot is removed, or a claim created no slot); also under the
+   * shard lock, SLOW -> Slot ("publish", at the end of an operation on a live slot that is the
+   * only one of its class), Slot -> SLOW (create adds a second slot of the class) and Slot ->
+   * EMPTY (its slot is removed). A claim leaves a Slot cell as it is. Only the fast path and claims
+   * CAS a cell, and the fast path only CASes an EMPTY cell, so a claim's loop ends. One record per
+   * key holds across both parts: a key is in a cell as a Held only while its class has no slot,
+   * and a slot is created only in a claimed class (SLOW, or a Slot cell of another key).
    * A map operation that would not create a value (get, containsKey, remove, replace) returns
-   * "absent" without the shard lock when the key's cell is EMPTY or holds another key.
+   * "absent" without the shard lock when the key's cell is EMPTY or holds another key's Held or
+   * Slot.
    *
    * A Slot is the per-key lock record and the map entry at once: the key is stored once, in it,
-   * with its hash. A Held is both the Entry handed to a holder and, before that, its node in the
-   * slot's waiter queue (an intrusive doubly linked list, so a cancelled waiter leaves in O(1)).
+   * with its hash. A Held is the Entry handed to a holder; a Waiter is a Held that is, before
+   * that, its node in the slot's waiter queue (an intrusive doubly linked list, so a cancelled
+   * waiter leaves in O(1)).
    * A blocking waiter spins briefly and then parks its thread; an asynchronous waiter has an
    * AsyncLock future.
    *
-   * Slot states (all fields of a slot are guarded by its shard lock, except value, which the
-   * holder may also read without it since only the holder writes it while the key is held):
-   *   FREE     holder == null; maybe waiters, of which the head is then a SIGNALLED thread.
-   *   HELD     holder != null, maybe waiters.
+   * Slot states. Whether a slot is held is its lock word's HELD bit (the lock word, "lock", is
+   * written by CAS only); all other fields of a slot are guarded by its shard lock, except value,
+   * which the holder may also read without it since only the holder writes it while the key is
+   * held, and holder, which is written by whoever sets HELD (and cleared by the holder) and only
+   * read for the self-deadlock check (it may be stale, but never shows the reading thread unless
+   * that thread holds the key):
+   *   FREE     HELD clear; maybe waiters, of which the head is then a SIGNALLED thread.
+   *   HELD     HELD set, maybe waiters.
    *   value present or not, independently; pins counts batch locks that reserved the slot.
-   * A slot exists in the table iff value != null || holder != null || a waiter || pins > 0. The
-   * last holder or waiter or pin to leave, or the operation that removes the value of a free slot,
-   * unlinks the slot from the table under the shard lock. Every locker finds-or-creates the slot
-   * under the same shard lock (after claiming the cell), so removal is atomic with respect to new
-   * lockers: there is never more than one record, hence one lock, per key.
+   * The lock word's other bits mirror the shard-locked state for the lock-free paths (sync writes
+   * them, keeping HELD, after every change of the queue, pins or hand-off mode):
+   *   QUEUED   a waiter or a pin: the slot stays in the table when the key is released;
+   *   SIGNAL   the head waiter is WAITING: the next release must signal or grant it;
+   *   HANDOFF  the slot is in hand-off mode (see barging): newcomers must not take the key;
+   *   DEAD     the slot has been removed from the table (terminal).
+   * Lock-free slot operations (only while the class's cell points to the slot, only in a LockMap,
+   * only for entry(key) of a thread, whose Entry only its thread can close):
+   *   acquire  CAS a word without HELD, HANDOFF and DEAD to word | HELD (a newcomer barging, as
+   *            mayTake allows under the shard lock); then it sets holder. Its linearization point
+   *            is the CAS.
+   *   release  CAS a word with HELD, without SIGNAL and HANDOFF, and with QUEUED or a value, to
+   *            word & ~HELD. Any other release takes the shard lock (vacate), which then signals or
+   *            grants the head, or removes the unused slot, exactly as before.
+   * Under the shard lock the word changes by CAS loops (sync, take, settle), which may race only
+   * with these two: so a slot held by somebody else can become FREE at any moment only when its
+   * release would have nothing to do under the shard lock, and a FREE slot can become HELD only
+   * when a newcomer could take it there too. settle, run at the end of every shard-locked change
+   * to a FREE slot, re-reads the word until it sees either HELD (then the holder's release will
+   * come back to the shard lock if anything is left to do: a WAITING head sets SIGNAL, an unused
+   * slot has neither QUEUED nor a value) or FREE (then it grants, signals or removes itself).
+   * A slot exists in the table iff value != null || HELD || a waiter || pins > 0. The last holder
+   * or waiter or pin to leave, or the operation that removes the value of a free slot, removes
+   * the slot under the shard lock: it first CASes the lock word from 0 to DEAD, which fails if a
+   * lock-free locker took the key meanwhile (the slot then stays: its release comes back). Every
+   * other locker finds-or-creates the slot under the same shard lock (after claiming the cell),
+   * and a lock-free locker that reaches a DEAD slot through a stale cell fails and goes to the
+   * shard lock, so removal is atomic with respect to new lockers: there is never more than one
+   * record, hence one lock, per key.
    *
    * Held states: a fast holder or a granted newcomer starts GRANTED; a waiter goes WAITING ->
-   * GRANTED (hand-off), or WAITING -> SIGNALLED -> GRANTED (it took the free key itself) or back
-   * to WAITING (a newcomer took it first), or WAITING/SIGNALLED -> ABANDONED (timeout, interrupt,
+   * GRANTED (hand-off), or WAITING -> SIGNALLED -> GRANTED (it took the free key itself, or was
+   * handed it) or back to WAITING (a newcomer took it first and the waiter is about to park; a
+   * signalled head that is still spinning stays SIGNALLED, watching the lock word, and retries when
+   * the key looks free), or WAITING/SIGNALLED -> ABANDONED (timeout, interrupt,
    * cancel); GRANTED -> CLOSED. All waiter transitions happen under the shard lock; state is read
    * with acquire and written with release semantics (STATE) so that a waiter sees GRANTED or
    * SIGNALLED after its park returns.
    *
    * Barging, bounded (after Go's sync.Mutex). When a holder releases a slot that has waiters,
-   * dispatch looks at the head of the queue:
+   * vacate and settle look at the head of the queue:
    *   - an asynchronous head (lockAsync, Kotlin lock), or any head while the slot is in hand-off
    *     mode, is granted the key in the same critical section and completed/unparked afterwards
    *     (FIFO hand-off);
    *   - a thread head is SIGNALLED and unparked; the key stays FREE. The head takes it (retry,
    *     under the shard lock) when it runs, unless a newcomer (a caller that is not queued: entry,
-   *     lockAsync, a map operation, a batch step) took it first: mayTake lets a newcomer take a
-   *     FREE slot whose head is only signalled. A head that lost goes back to WAITING, still at
-   *     the head, and is signalled again by the next release.
+   *     lockAsync, a map operation, a batch step, or a lock-free acquire) took it first: mayTake
+   *     lets a newcomer take a FREE slot whose head is only signalled. A head that lost goes back
+   *     to WAITING, still at the head, with SIGNAL set, and is signalled again by the next release;
+   *     but first it spins a while (SPINS_BEFORE_PARK) reading the lock word and retrying when the
+   *     key looks free, still SIGNALLED, so that the releases of the newcomer meanwhile stay
+   *     lock-free (an AbstractQueuedSynchronizer node, likewise, re-arms only before it parks).
+   *     Each retry checks the starvation bound below.
+   *     While the head is only SIGNALLED, a thread that relocks the key in a loop takes and
+   *     releases the lock word lock-free (two CASes per cycle, no shard lock), and pays one
+   *     unpark per sleep of the head, as ReentrantLock does.
    * This avoids a thread switch per release when one thread relocks a key in a loop (a lock
    * convoy). Guarantees: waiters never overtake each other (FIFO among waiters: only the head is
    * ever granted or signalled, and queued waiters never barge); tryEntry does not barge (it fails
@@ -160,13 +210,16 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
    *
    * Costs. An uncontended entry(key) + close() of a key whose class has no slot allocates one Held
    * (the Entry) and does two CASes, nothing else; Kotlin's lock on a free key does the same through
-   * tryEntryUnowned. Otherwise it takes the shard lock twice and also allocates a Slot when the key
-   * had none. A class that has a slot (for example a key with a value) uses the table path for all
-   * its keys, so a map holding many values mostly takes the table path.
+   * tryEntryUnowned. A thread's entry(key) + close() of a key whose slot is published in its cell
+   * (a key with a value or waiters, alone in its class) also does two CASes and one allocation,
+   * on the slot's lock word, when the release has nothing to signal. Otherwise it takes the shard
+   * lock twice and also allocates a Slot when the key had none. An LRU map never publishes slots
+   * in cells (every access must promote under the shard lock), and a class with two or more slots
+   * uses the table path for all its keys.
    *
    * Reclamation: unlinked slots and Helds are ordinary garbage. The table of each shard doubles
    * above 3/4 load and halves below 1/8, so it shrinks after mass removal; the cells are a fixed
-   * CELLS references per shard.
+   * CELLS cache lines per shard (about 2 KB).
    */
 
   static final int WAITING = 0;
@@ -176,9 +229,27 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
   /** A thread waiter at the head of its queue, told that the key is free: it comes to take it. */
   static final int SIGNALLED = 4;
 
+  // lock word bits of a slot (see the notes)
+  /** Somebody holds the key. */
+  static final int HELD = 1;
+  /** The slot has waiters or pins: it stays in the table when the key is released. */
+  static final int QUEUED = 2;
+  /** The head waiter is WAITING: the next release must signal or grant it (under the shard lock). */
+  static final int SIGNAL = 4;
+  /** Hand-off mode: newcomers do not barge, releases grant the head under the shard lock. */
+  static final int HANDOFF = 8;
+  /** The slot was removed from the table: lock-free lockers that still see it retry. */
+  static final int DEAD = 16;
+
   /** Fast-path cells per shard (a power of two). */
-  static final int CELLS = 64;
+  static final int CELLS = 32;
   private static final int CELL_MASK = CELLS - 1;
+  /**
+   * Cells are spread 1 << CELL_SHIFT references apart (64 bytes with compressed references), with
+   * a padding line at each end of the array, so that two threads locking keys of different cells
+   * never write the same cache line (nor the line holding the array's length).
+   */
+  private static final int CELL_SHIFT = 4;
   /** The cell state "the keys of this cell are in the table"; EMPTY is null, a holder is a Held. */
   static final Object SLOW = new Object();
 
@@ -227,7 +298,7 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
     this.shards = new Shard[shardCount];
     for (int i = 0; i < shardCount; i++) {
       int cap = !lru ? Integer.MAX_VALUE : capacity / shardCount + (i < capacity % shardCount ? 1 : 0);
-      shards[i] = new Shard<>(cap);
+      shards[i] = new Shard<>(cap, lru);
     }
     this.shardShift = 32 - Integer.numberOfTrailingZeros(shardCount);
     this.seed = Hashing.newSeed();
@@ -264,14 +335,14 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
   private Held<K, V> tryLock(K key, Thread me) {
     int h = spread(key);
     Shard<K, V> s = shardFor(h);
-    Held<K, V> fast = tryFast(s, key, h, me);
+    Held<K, V> fast = tryFast(s, key, h, me, false);
     if (fast != null) {
       return fast;
     }
     synchronized (s) {
       s.claim(h);
       Slot<K, V> slot = s.find(key, h);
-      if (slot != null && (slot.holder != null || slot.head != null)) {
+      if (slot != null && (slot.head != null || (slot.lockWord() & HELD) != 0)) {
         return null;
       }
       if (slot == null) {
@@ -279,7 +350,12 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
       }
       Held<K, V> held = new Held<>(this, key, h, me);
       held.slot = slot;
+      if (!take(slot)) {
+        settle(s, slot); // taken lock-free just now: no waiter to wake (the queue is empty)
+        return null;
+      }
       grant(s, slot, held);
+      s.publish(slot);
       return held;
     }
   }
@@ -293,7 +369,7 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
   public CompletableFuture<dev.atoll.lock.Entry<K, V>> lockAsync(K key) {
     int h = spread(key);
     Shard<K, V> s = shardFor(h);
-    Held<K, V> fast = tryFast(s, key, h, null);
+    Waiter<K, V> fast = (Waiter<K, V>) tryFast(s, key, h, null, true);
     if (fast != null) {
       AsyncLock<K, V> future = new AsyncLock<>(fast);
       fast.future = future;
@@ -306,7 +382,9 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
       if (slot == null) {
         slot = s.create(key, h);
       }
-      return lockSlotAsync(s, slot);
+      AsyncLock<K, V> future = lockSlotAsync(s, slot);
+      s.publish(slot);
+      return future;
     }
   }
 
@@ -314,11 +392,11 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
    * The fast path: locks a key of an EMPTY cell by installing a new holder there with one CAS
    * (no shard lock, no slot). Returns null when the cell is not EMPTY.
    */
-  private Held<K, V> tryFast(Shard<K, V> s, K key, int h, Thread owner) {
+  private Held<K, V> tryFast(Shard<K, V> s, K key, int h, Thread owner, boolean async) {
     Object[] cells = s.cells;
-    int c = h & CELL_MASK;
+    int c = cellIndex(h);
     if (ArrayAccess.getAcquire(cells, c) == null) {
-      Held<K, V> held = new Held<>(this, key, h, owner);
+      Held<K, V> held = async ? new Waiter<>(this, key, h, owner) : new Held<>(this, key, h, owner);
       if (ArrayAccess.cas(cells, c, null, held)) {
         return held;
       }
@@ -326,19 +404,54 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
     return null;
   }
 
+  /**
+   * The fast paths of a thread's entry(key): an EMPTY cell is taken as in {@link #tryFast}; a cell
+   * that points to the key's own slot (the only slot of its class) lets the thread take the slot's
+   * lock word with one CAS when nobody holds it and it is not in hand-off mode (a newcomer barging,
+   * as under the shard lock). Returns null when the shard lock is needed.
+   */
+  private Held<K, V> tryFastOwned(Shard<K, V> s, K key, int h, Thread me) {
+    Object[] cells = s.cells;
+    int c = cellIndex(h);
+    Object cell = ArrayAccess.getAcquire(cells, c);
+    if (cell == null) {
+      Held<K, V> held = new Held<>(this, key, h, me);
+      if (ArrayAccess.cas(cells, c, null, held)) {
+        return held;
+      }
+    } else if (cell instanceof Slot) {
+      @SuppressWarnings("unchecked")
+      Slot<K, V> slot = (Slot<K, V>) cell;
+      if (slot.hash == h && (slot.key == key || slot.key.equals(key))) {
+        int w = slot.lockWord();
+        if ((w & (HELD | HANDOFF | DEAD)) == 0 && slot.casLock(w, w | HELD)) {
+          Held<K, V> held = new Held<>(this, slot.key, h, me);
+          held.slot = slot; // plain: the Entry is not shared before it is returned
+          slot.holder = held;
+          return held;
+        }
+      }
+    }
+    return null;
+  }
+
   /** Under the shard lock: grants a free slot at once or queues an asynchronous waiter. */
   private AsyncLock<K, V> lockSlotAsync(Shard<K, V> s, Slot<K, V> slot) {
-    Held<K, V> held = new Held<>(this, slot.key, slot.hash, null);
+    Waiter<K, V> held = new Waiter<>(this, slot.key, slot.hash, null);
     held.slot = slot;
     AsyncLock<K, V> future = new AsyncLock<>(held);
     held.future = future;
-    if (mayTake(slot)) {
+    if (mayTake(slot) && take(slot)) {
       grant(s, slot, held);
-      future.granted(); // no dependents yet: completing under the lock runs no user code
+      sync(slot);
     } else {
       held.state = WAITING;
       held.since = System.nanoTime();
       slot.enqueue(held);
+      settle(s, slot); // the key may have been released lock-free meanwhile: then it is granted to the head
+    }
+    if (held.state == GRANTED) {
+      future.granted(); // no dependents yet: completing under the lock runs no user code
     }
     return future;
   }
@@ -347,7 +460,7 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
     int h = spread(key);
     Shard<K, V> s = shardFor(h);
     Thread me = Thread.currentThread();
-    Held<K, V> held = tryFast(s, key, h, me);
+    Held<K, V> held = lru ? tryFast(s, key, h, me, false) : tryFastOwned(s, key, h, me);
     if (held != null) {
       return held;
     }
@@ -358,6 +471,7 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
         slot = s.create(key, h);
       }
       held = grantOrEnqueue(s, slot, me);
+      s.publish(slot);
     }
     return held.stateAcquire() == GRANTED ? held : await(held, mode, deadline);
   }
@@ -368,29 +482,70 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
    * the newcomer; see the notes on barging).
    */
   private static boolean mayTake(Slot<?, ?> slot) {
-    return slot.holder == null && (slot.head == null || !slot.handOff);
+    return (slot.lockWord() & HELD) == 0 && (slot.head == null || !slot.handOff);
+  }
+
+  /**
+   * Under the shard lock: sets HELD in the lock word of a slot that nobody holds; false if a
+   * lock-free newcomer took it first (or it is held). The caller then grants it with grant().
+   */
+  private static boolean take(Slot<?, ?> slot) {
+    while (true) {
+      int w = slot.lockWord();
+      if ((w & HELD) != 0) {
+        return false;
+      }
+      if (slot.casLock(w, w | HELD)) {
+        return true;
+      }
+    }
+  }
+
+  /**
+   * Under the shard lock: publishes the slot's queue, pin and hand-off state in its lock word
+   * (QUEUED, SIGNAL, HANDOFF), keeping HELD as the lock-free paths may change it. Returns the
+   * word written.
+   */
+  private static int sync(Slot<?, ?> slot) {
+    Held<?, ?> head = slot.head;
+    int flags = (head != null || slot.pins > 0 ? QUEUED : 0)
+        | (head != null && head.state == WAITING ? SIGNAL : 0)
+        | (slot.handOff ? HANDOFF : 0);
+    while (true) {
+      int w = slot.lockWord();
+      int n = (w & HELD) | flags;
+      if (w == n || slot.casLock(w, n)) {
+        return n;
+      }
+    }
   }
 
   /** Under the shard lock: grants the slot to a new Held of {@code me}, or queues it. */
   private Held<K, V> grantOrEnqueue(Shard<K, V> s, Slot<K, V> slot, Thread me) {
-    Held<K, V> holder = slot.holder;
-    if (holder != null && holder.owner == me) {
+    Held<K, V> holder = slot.holder; // may be stale, but never shows this thread unless it holds the key
+    if (holder != null && holder.owner == me && (slot.lockWord() & HELD) != 0) {
       throw new IllegalStateException("self-deadlock: the current thread already holds the lock of key "
           + slot.key + " (the lock is not reentrant)");
     }
-    Held<K, V> held = new Held<>(this, slot.key, slot.hash, me);
-    held.slot = slot;
-    if (mayTake(slot)) {
+    if (mayTake(slot) && take(slot)) {
+      Held<K, V> held = new Held<>(this, slot.key, slot.hash, me);
+      held.slot = slot;
       grant(s, slot, held);
-    } else {
-      held.state = WAITING;
-      held.since = System.nanoTime();
-      slot.enqueue(held);
+      sync(slot);
+      return held;
     }
+    Waiter<K, V> held = new Waiter<>(this, slot.key, slot.hash, me);
+    held.slot = slot;
+    held.state = WAITING;
+    held.since = System.nanoTime();
+    slot.enqueue(held);
+    // if the key was released lock-free meanwhile, the head (this one, or a signalled one) is
+    // signalled or granted here; never another waiter that would need waking
+    settle(s, slot);
     return held;
   }
 
-  /** Under the shard lock: makes {@code held} the holder of {@code slot}. */
+  /** Under the shard lock, with HELD set in the slot's lock word: makes {@code held} its holder. */
   private void grant(Shard<K, V> s, Slot<K, V> slot, Held<K, V> held) {
     slot.holder = held;
     held.setStateRelease(GRANTED);
@@ -413,6 +568,7 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
   private Held<K, V> await(Held<K, V> held, int mode, long deadline) throws InterruptedException {
     boolean interrupted = false;
     int spins = SPINS_BEFORE_PARK;
+    int watch = SPINS_BEFORE_PARK;
     try {
       while (true) {
         int state = held.stateAcquire();
@@ -420,10 +576,22 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
           return held;
         }
         if (state == SIGNALLED) {
-          if (retry(held)) {
+          // signalled, but a newcomer may hold the key again: watch its lock word (reading only)
+          // and retry when it looks free; only when the watch is over does a failed retry re-arm
+          // (WAITING: SIGNAL sends the next release through the shard lock to signal it), as an
+          // AbstractQueuedSynchronizer node re-arms only before it parks. Every retry checks the
+          // starvation bound.
+          if (watch > 0) {
+            watch--;
+            if ((held.slot.lockWord() & HELD) != 0) {
+              Thread.onSpinWait();
+              continue;
+            }
+          }
+          if (retry((Waiter<K, V>) held, watch == 0)) { // not granted at once: a Waiter
             return held;
           }
-          continue; // back to WAITING (or granted meanwhile): re-check, then park
+          continue; // still signalled and watching, or back to WAITING (or granted meanwhile)
         }
         if (spins > 0) {
           spins--;
@@ -433,17 +601,18 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
         if (mode == TIMED) {
           long remaining = deadline - System.nanoTime();
           if (remaining <= 0L) {
-            return abandon(held) ? null : held; // granted in the meantime: keep it
+            return abandon((Waiter<K, V>) held) ? null : held; // granted in the meantime: keep it
           }
           LockSupport.parkNanos(this, remaining);
         } else {
           LockSupport.park(this);
         }
+        watch = SPINS_BEFORE_PARK;
         if (Thread.interrupted()) {
           if (mode == BLOCK) {
             interrupted = true;
           } else {
-            if (!abandon(held)) {
+            if (!abandon((Waiter<K, V>) held)) {
               release(held); // granted just now: give it back
             }
             throw new InterruptedException();
@@ -459,11 +628,13 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
 
   /**
    * A signalled waiter (the head of its queue) tries to take the key. If a newcomer took it first,
-   * the waiter goes back to WAITING, still at the head; if it has waited longer than
-   * {@link #STARVATION_NANOS}, the slot switches to hand-off mode so that the next release grants
-   * the key to it directly. Returns true if {@code held} now holds the key.
+   * the waiter stays SIGNALLED (it keeps watching the key: releases need not signal it) or, with
+   * {@code arm} (it is about to park), goes back to WAITING, still at the head, so that the next
+   * release signals it; if it has waited longer than {@link #STARVATION_NANOS}, the slot switches
+   * to hand-off mode so that the next release grants the key to it directly. Returns true if
+   * {@code held} now holds the key.
    */
-  private boolean retry(Held<K, V> held) {
+  private boolean retry(Waiter<K, V> held, boolean arm) {
     Slot<K, V> slot = held.slot;
     Shard<K, V> s = shardFor(held.hash);
     synchronized (s) {
@@ -471,24 +642,34 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
       if (state != SIGNALLED) {
         return state == GRANTED;
       }
-      if (slot.holder == null) {
+      if (take(slot)) {
         slot.unlink(held);
         grant(s, slot, held);
+        sync(slot); // the next head, if any, is WAITING: SIGNAL sends this holder's release through the shard lock
         return true;
       }
-      held.setStateRelease(WAITING);
-      if (!slot.handOff && System.nanoTime() - held.since > STARVATION_NANOS) {
+      boolean starving = !slot.handOff && System.nanoTime() - held.since > STARVATION_NANOS;
+      if (starving) {
         slot.handOff = true;
       }
-      return false;
+      if (arm) {
+        held.setStateRelease(WAITING);
+      } else if (!starving) {
+        return false; // nothing changed: still the signalled head, watching
+      }
+      // SIGNAL (if armed) or HANDOFF (set here) makes the holder's release come to the shard
+      // lock for this waiter; if the holder released lock-free just before, settle signals or
+      // grants this waiter (still the head) at once
+      settle(s, slot);
+      return held.state == GRANTED;
     }
   }
 
   /** Withdraws a waiting request; false if it had been granted already (the caller owns it). */
-  boolean abandon(Held<K, V> held) {
+  boolean abandon(Waiter<K, V> held) {
     Slot<K, V> slot = held.slot;
     Shard<K, V> s = shardFor(held.hash);
-    Held<K, V> next = null;
+    Waiter<K, V> next = null;
     synchronized (s) {
       int state = held.state;
       if (state != WAITING && state != SIGNALLED) {
@@ -496,9 +677,7 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
       }
       slot.unlink(held);
       held.setStateRelease(ABANDONED);
-      if (slot.holder == null) {
-        next = dispatch(s, slot); // it may have been the signalled head: pass the signal on
-      }
+      next = settle(s, slot); // it may have been the signalled head: pass the signal on
     }
     if (next != null) {
       next.wake();
@@ -508,17 +687,30 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
 
   /** Releases a granted Held: lets the next waiter have the key or drops an unused slot. */
   void release(Held<K, V> held) {
-    if (held.slot == null) {
+    Slot<K, V> fastSlot = held.slotAcquire();
+    if (fastSlot == null) {
       // fast path: the holder still sits in its cell; EMPTY it with one CAS
       Shard<K, V> s = shardFor(held.hash);
-      if (ArrayAccess.cas(s.cells, held.hash & CELL_MASK, held, null)) {
+      if (ArrayAccess.cas(s.cells, cellIndex(held.hash), held, null)) {
         held.setStateRelease(CLOSED);
         return;
       }
       // adopted into a slot meanwhile (the cell is SLOW now): the slot path below sees it
+    } else if (!lru && held.owner != null) {
+      // lock-free release of a slot: only when nothing needs the shard lock (no WAITING head to
+      // signal or grant, no hand-off) and the slot stays needed (a value, waiters or pins); an
+      // owned entry is closed only by its thread, so no second close races with this one
+      int w = fastSlot.lockWord();
+      if ((w & (HELD | SIGNAL | HANDOFF)) == HELD && ((w & QUEUED) != 0 || fastSlot.value != null)) {
+        fastSlot.holder = null;
+        if (fastSlot.casLock(w, w & ~HELD)) {
+          held.setStateRelease(CLOSED);
+          return;
+        }
+      }
     }
     Shard<K, V> s = shardFor(held.hash);
-    Held<K, V> next;
+    Waiter<K, V> next;
     Object[] evicted = null;
     synchronized (s) {
       if (held.state != GRANTED) {
@@ -538,41 +730,78 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
 
   /**
    * Under the shard lock, after the holder closed: frees the slot and lets the queue know (see
-   * {@link #dispatch}); returns the waiter to wake after unlocking, or null.
+   * {@link #settle}); returns the waiter to wake after unlocking, or null.
    */
-  private Held<K, V> vacate(Shard<K, V> s, Slot<K, V> slot) {
+  private Waiter<K, V> vacate(Shard<K, V> s, Slot<K, V> slot) {
     slot.holder = null;
-    return dispatch(s, slot);
+    Waiter<K, V> next = slot.head;
+    if (next != null && (next.owner == null || slot.handOff)) {
+      // hand the key over with HELD kept set: no lock-free newcomer can slip in between
+      handOver(s, slot, next);
+      return next;
+    }
+    while (true) {
+      int w = slot.lockWord(); // HELD (this holder's): stable, but a CAS keeps every write of it alike
+      if (slot.casLock(w, w & ~HELD)) {
+        break;
+      }
+    }
+    return settle(s, slot);
+  }
+
+  /** Under the shard lock, with HELD set: grants the key to the head {@code next} (FIFO hand-off). */
+  private void handOver(Shard<K, V> s, Slot<K, V> slot, Waiter<K, V> next) {
+    slot.unlink(next);
+    grant(s, slot, next);
+    if (slot.handOff && (slot.head == null || System.nanoTime() - next.since < STARVATION_NANOS)) {
+      slot.handOff = false; // nobody else has waited long: back to normal mode
+    }
+    sync(slot);
   }
 
   /**
-   * Under the shard lock, for a slot nobody holds: an asynchronous head, or any head in hand-off
-   * mode, is granted the key (FIFO hand-off); a thread head that waits is SIGNALLED to come and
-   * take it (a newcomer may take it first; see the notes); with no waiters the slot is dropped when
-   * unused. Returns the waiter to wake (unpark or complete) after unlocking, or null.
+   * Under the shard lock, after a change of a slot's queue, pins, hand-off mode or holder:
+   * publishes them in the lock word (sync) and, if nobody holds the key, lets the queue know: an
+   * asynchronous head, or any head in hand-off mode, is granted the key (FIFO hand-off); a thread
+   * head that waits is SIGNALLED to come and take it (a newcomer may take it first; see the
+   * notes); with no waiters the slot is retired when unused. If somebody holds the key, the lock
+   * word makes its release come here when needed (SIGNAL, HANDOFF, or an unused slot). Returns
+   * the waiter to wake (unpark or complete) after unlocking, or null.
    */
-  private Held<K, V> dispatch(Shard<K, V> s, Slot<K, V> slot) {
-    Held<K, V> next = slot.head;
-    if (next == null) {
-      slot.handOff = false;
-      if (slot.value == null && slot.pins == 0) {
-        s.remove(slot);
+  private Waiter<K, V> settle(Shard<K, V> s, Slot<K, V> slot) {
+    while (true) {
+      int w = sync(slot);
+      if ((w & HELD) != 0) {
+        return null;
       }
-      return null;
-    }
-    if (next.owner == null || slot.handOff) {
-      slot.unlink(next);
-      grant(s, slot, next);
-      if (slot.handOff && (slot.head == null || System.nanoTime() - next.since < STARVATION_NANOS)) {
-        slot.handOff = false; // nobody else has waited long: back to normal mode
+      Waiter<K, V> next = slot.head;
+      if (next == null) {
+        if (slot.handOff) {
+          slot.handOff = false;
+          continue;
+        }
+        if (slot.value == null && slot.pins == 0) {
+          if (!slot.casLock(w, DEAD)) {
+            continue; // a lock-free newcomer took it: its release comes back here
+          }
+          s.remove(slot);
+        }
+        return null;
       }
-      return next;
+      if (next.owner == null || slot.handOff) {
+        if (!slot.casLock(w, w | HELD)) {
+          continue; // a lock-free newcomer took it (not in hand-off mode): SIGNAL brings its release here
+        }
+        handOver(s, slot, next);
+        return next;
+      }
+      if (next.state == WAITING) {
+        next.setStateRelease(SIGNALLED);
+        sync(slot); // the head is signalled: releases need not come here for it
+        return next;
+      }
+      return null; // already signalled and about to retry
     }
-    if (next.state == WAITING) {
-      next.setStateRelease(SIGNALLED);
-      return next;
-    }
-    return null; // already signalled and about to retry
   }
 
   /** Under the shard lock: sets the value of a held or free slot; returns the previous value. */
@@ -607,6 +836,7 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
       if (slot == null) {
         s.claim(held.hash); // a fast holder: its cell adopts it into a slot, which takes the value
         slot = held.slot;
+        s.publish(slot);
       }
       if (onlyIfAbsent && slot.value != null) {
         return slot.value;
@@ -630,7 +860,7 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
     int n = 0;
     for (Slot<K, V> c = s.lruTail; c != null && s.values > s.capacity; ) {
       Slot<K, V> prev = c.lruPrev;
-      if (c.holder == null && c.head == null && c.pins == 0) {
+      if (c.head == null && c.pins == 0 && c.casLock(0, DEAD)) { // free (no lock-free path in an LRU map)
         V v = c.value;
         store(s, c, null);
         s.remove(c);
@@ -735,6 +965,8 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
             slot = s.create(key, h);
           }
           slot.pins++;
+          sync(slot); // QUEUED: a lock-free release keeps the slot
+          s.publish(slot);
           slots.add(slot);
         }
       }
@@ -794,10 +1026,13 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
 
   private void unpinOne(Slot<K, V> slot) {
     Shard<K, V> s = shardFor(slot.hash);
+    Waiter<K, V> next;
     synchronized (s) {
-      if (--slot.pins == 0 && slot.holder == null && slot.head == null && slot.value == null) {
-        s.remove(slot);
-      }
+      slot.pins--;
+      next = settle(s, slot);
+    }
+    if (next != null) {
+      next.wake();
     }
   }
 
@@ -819,11 +1054,15 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
     boolean creates = op == PUT || op == PUT_IF_ABSENT;
     if (!creates) {
       // an EMPTY cell, or a fast holder of another key, means the key has no record: no value
-      Object cell = ArrayAccess.getAcquire(s.cells, h & CELL_MASK);
-      if (cell == null || (cell != SLOW && !((Held<?, ?>) cell).key.equals(key))) {
+      // (a cell pointing to another key's slot: that slot is the only one of the class)
+      Object cell = ArrayAccess.getAcquire(s.cells, cellIndex(h));
+      if (cell == null
+          || (cell instanceof Held && !((Held<?, ?>) cell).key.equals(key))
+          || (cell instanceof Slot && !((Slot<?, ?>) cell).key.equals(key))) {
         return op == GET || op == REMOVE || op == REPLACE ? null : Boolean.FALSE;
       }
     }
+    Waiter<K, V> woken = null;
     synchronized (s) {
       s.claim(h);
       Slot<K, V> slot = s.find(key, h);
@@ -836,12 +1075,11 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
         K k = (K) key;
         slot = s.create(k, h);
       }
-      if (mayTake(slot)) {
+      if (mayTake(slot) && take(slot)) {
         // free: the whole critical section is lock-operate-unlock of the key lock
         result = operate(s, slot, op, value, expected);
-        if (slot.value == null && slot.pins == 0 && slot.head == null) {
-          s.remove(slot);
-        } else if (lru && s.values > s.capacity) {
+        woken = vacate(s, slot); // retires the slot if it is unused now
+        if (lru && s.values > s.capacity) {
           evicted = evict(s);
         }
         held = null;
@@ -849,8 +1087,12 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
         held = grantOrEnqueue(s, slot, Thread.currentThread());
         result = null;
       }
+      s.publish(slot);
     }
     if (held == null) {
+      if (woken != null) {
+        woken.wake();
+      }
       notifyEvicted(evicted);
       return result;
     }
@@ -860,7 +1102,7 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
       throw new AssertionError(e);
     }
     Slot<K, V> slot = held.slot;
-    Held<K, V> next;
+    Waiter<K, V> next;
     synchronized (s) {
       result = operate(s, slot, op, value, expected);
       held.setStateRelease(CLOSED);
@@ -1127,8 +1369,8 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
       synchronized (s) {
         n += s.slots;
         for (int c = 0; c < CELLS; c++) {
-          Object cell = ArrayAccess.getAcquire(s.cells, c);
-          if (cell != null && cell != SLOW) {
+          Object cell = ArrayAccess.getAcquire(s.cells, (c + 1) << CELL_SHIFT);
+          if (cell instanceof Held) {
             n++; // a fast holder: a record without a slot
           }
         }
@@ -1144,7 +1386,7 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
     synchronized (s) {
       Slot<K, V> slot = s.find(key, h);
       int n = 0;
-      for (Held<K, V> w = slot == null ? null : slot.head; w != null; w = w.next) {
+      for (Waiter<K, V> w = slot == null ? null : slot.head; w != null; w = w.next) {
         n++;
       }
       return n;
@@ -1252,6 +1494,11 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
 
   // ------------------------------------------------------------------ machinery
 
+  /** The index in a shard's cells of the cell of {@code hash} (one cache line per cell; see the notes). */
+  static int cellIndex(int hash) {
+    return ((hash & CELL_MASK) + 1) << CELL_SHIFT;
+  }
+
   private int spread(Object key) {
     return Hashing.spread(key, seed); // NullPointerException for a null key
   }
@@ -1263,8 +1510,10 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
   /** A shard: a chained table of slots, its LRU list and its lock. */
   static final class Shard<K, V> {
     final int capacity;
+    /** An LRU map's shard: its cells are never slot cells (every access must promote under the lock). */
+    final boolean lruMap;
     /** The fast-path cells: EMPTY (null), a fast holder (a Held), or SLOW (see the notes). */
-    final Object[] cells = new Object[CELLS];
+    final Object[] cells = new Object[(CELLS + 2) << CELL_SHIFT];
     /** Per cell: how many slots of the table have a hash of that cell (guarded by the shard lock). */
     final int[] classSlots = new int[CELLS];
     Slot<K, V>[] table;
@@ -1275,8 +1524,9 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
     Slot<K, V> lruTail;
 
     @SuppressWarnings({"unchecked", "rawtypes"})
-    Shard(int capacity) {
+    Shard(int capacity, boolean lruMap) {
       this.capacity = capacity;
+      this.lruMap = lruMap;
       this.table = new Slot[MIN_TABLE];
     }
 
@@ -1289,29 +1539,44 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
      */
     @SuppressWarnings({"unchecked", "rawtypes"})
     void claim(int hash) {
-      int c = hash & CELL_MASK;
+      int c = cellIndex(hash);
       while (true) {
         Object cell = ArrayAccess.getAcquire(cells, c);
-        if (cell == SLOW) {
-          return;
+        if (cell == SLOW || cell instanceof Slot) {
+          return; // a slot cell stays until create() adds a second slot of the class
         }
         if (ArrayAccess.cas(cells, c, cell, SLOW)) {
           if (cell != null) {
             Held<K, V> fast = (Held<K, V>) cell;
             Slot<K, V> slot = create(fast.key, fast.hash);
+            slot.lock = HELD; // plain: published by the shard lock and by setSlotRelease below
             slot.holder = fast;
-            fast.slot = slot; // the holder's writes and its release now go through the slot
+            fast.setSlotRelease(slot); // the holder's writes and its release now go through the slot
           }
           return;
         }
       }
     }
 
+    /**
+     * Under the shard lock, at the end of an operation on {@code slot}: when the slot is alive and
+     * the only one of its class (and the map is not LRU), points the class's cell to it, so that
+     * the key's lockers take and release its lock word without the shard lock.
+     */
+    void publish(Slot<K, V> slot) {
+      if (lruMap || (slot.lockWord() & DEAD) != 0 || classSlots[slot.hash & CELL_MASK] != 1) {
+        return;
+      }
+      int c = cellIndex(slot.hash);
+      if (ArrayAccess.getAcquire(cells, c) != slot) {
+        ArrayAccess.setRelease(cells, c, slot); // from SLOW: no lock-free writer touches a SLOW cell
+      }
+    }
+
     /** Under the shard lock: gives a claimed cell back to the fast path when none of its keys has a slot. */
     void unclaimIfUnused(int hash) {
-      int c = hash & CELL_MASK;
-      if (classSlots[c] == 0) {
-        ArrayAccess.setRelease(cells, c, null);
+      if (classSlots[hash & CELL_MASK] == 0) {
+        ArrayAccess.setRelease(cells, cellIndex(hash), null);
       }
     }
 
@@ -1332,7 +1597,9 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
     /** Under the shard lock, with the key's cell claimed: adds a slot for an absent key. */
     Slot<K, V> create(K key, int hash) {
       Slot<K, V> slot = new Slot<>(key, hash, seq++);
-      classSlots[hash & CELL_MASK]++;
+      if (classSlots[hash & CELL_MASK]++ == 1) {
+        ArrayAccess.setRelease(cells, cellIndex(hash), SLOW); // the cell may point to the class's other slot
+      }
       Slot<K, V>[] t = table;
       int i = hash & (t.length - 1);
       Slot<K, V> primary = t[i];
@@ -1356,9 +1623,8 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
 
     /** Under the shard lock: drops an unused slot (and unclaims its cell when it was the last). */
     void remove(Slot<K, V> s) {
-      int cell = s.hash & CELL_MASK;
-      if (--classSlots[cell] == 0) {
-        ArrayAccess.setRelease(cells, cell, null);
+      if (--classSlots[s.hash & CELL_MASK] == 0) {
+        ArrayAccess.setRelease(cells, cellIndex(s.hash), null);
       }
       Slot<K, V>[] t = table;
       int i = s.hash & (t.length - 1);
@@ -1483,8 +1749,8 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
     final long seq;
     V value;
     Held<K, V> holder;
-    Held<K, V> head;
-    Held<K, V> tail;
+    Waiter<K, V> head;
+    Waiter<K, V> tail;
     int pins;
     /** Hand-off mode: a waiter waited too long, so releases grant the head directly (no barging). */
     boolean handOff;
@@ -1493,6 +1759,11 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
     CollisionBucket<K, Slot<K, V>> same;
     Slot<K, V> lruPrev;
     Slot<K, V> lruNext;
+    /**
+     * The lock word: HELD, QUEUED, SIGNAL, HANDOFF, DEAD bits (see the notes). Written by CAS
+     * (LOCK); the flags other than HELD only under the shard lock.
+     */
+    volatile int lock;
 
     Slot(K key, int hash, long seq) {
       this.key = key;
@@ -1500,7 +1771,15 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
       this.seq = seq;
     }
 
-    void enqueue(Held<K, V> h) {
+    int lockWord() {
+      return lock;
+    }
+
+    boolean casLock(int expected, int update) {
+      return LOCK.compareAndSet(this, expected, update);
+    }
+
+    void enqueue(Waiter<K, V> h) {
       h.prev = tail;
       if (tail == null) {
         head = h;
@@ -1510,9 +1789,9 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
       tail = h;
     }
 
-    void unlink(Held<K, V> h) {
-      Held<K, V> p = h.prev;
-      Held<K, V> n = h.next;
+    void unlink(Waiter<K, V> h) {
+      Waiter<K, V> p = h.prev;
+      Waiter<K, V> n = h.next;
       if (p == null) {
         head = n;
       } else {
@@ -1528,8 +1807,12 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
     }
   }
 
-  /** An Entry handed to a holder, and before that its node in the waiter queue. */
-  static final class Held<K, V> implements dev.atoll.lock.Entry<K, V> {
+  /**
+   * An Entry handed to a holder. A request that may wait is a {@link Waiter} (its node in the
+   * waiter queue, or an asynchronous request); a plain Held (40 bytes with compressed references
+   * instead of 64) is what the fast paths and immediate grants allocate.
+   */
+  static class Held<K, V> implements dev.atoll.lock.Entry<K, V> {
     final AbstractLockMap<K, V> map;
     final K key;
     final int hash;
@@ -1539,14 +1822,9 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
      * The key's slot; null while this is a fast holder sitting in its cell. Set once, under the
      * shard lock (at creation, or when the cell adopts the holder); read by the holder without it.
      */
-    volatile Slot<K, V> slot;
-    AsyncLock<K, V> future;
-    Held<K, V> prev;
-    Held<K, V> next;
+    Slot<K, V> slot;
     /** WAITING, SIGNALLED, GRANTED, ABANDONED or CLOSED; written with release semantics (STATE). */
     int state;
-    /** When a thread waiter was queued (System.nanoTime), for the hand-off decision. */
-    long since;
     boolean inBatch;
 
     /** A new request; a fast holder starts GRANTED (published by the CAS into its cell). */
@@ -1562,17 +1840,18 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
       return (int) STATE.getAcquire(this);
     }
 
-    void setStateRelease(int s) {
-      STATE.setRelease(this, s);
+    /** The slot, read by the holder outside the shard lock (a cell may adopt it meanwhile). */
+    @SuppressWarnings("unchecked")
+    Slot<K, V> slotAcquire() {
+      return (Slot<K, V>) SLOT.getAcquire(this);
     }
 
-    /** After unlocking the shard: tells the new holder it has the key. */
-    void wake() {
-      if (future != null) {
-        future.granted();
-      } else {
-        LockSupport.unpark(owner);
-      }
+    void setSlotRelease(Slot<K, V> s) {
+      SLOT.setRelease(this, s);
+    }
+
+    void setStateRelease(int s) {
+      STATE.setRelease(this, s);
     }
 
     private void check() {
@@ -1586,7 +1865,7 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
 
     /** The value; only the holder writes it, so it may read it without the shard lock. */
     private V value() {
-      Slot<K, V> s = slot;
+      Slot<K, V> s = slotAcquire();
       return s == null ? null : s.value; // a fast holder's key has no value
     }
 
@@ -1646,11 +1925,36 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
     }
   }
 
+  /**
+   * A request that may wait: a thread's queue node, or an asynchronous request (with its future,
+   * even when granted at once). Becomes the Entry when granted.
+   */
+  static final class Waiter<K, V> extends Held<K, V> {
+    AsyncLock<K, V> future;
+    Waiter<K, V> prev;
+    Waiter<K, V> next;
+    /** When a waiter was queued (System.nanoTime), for the hand-off decision. */
+    long since;
+
+    Waiter(AbstractLockMap<K, V> map, K key, int hash, Thread owner) {
+      super(map, key, hash, owner);
+    }
+
+    /** After unlocking the shard: tells the new holder it has the key. */
+    void wake() {
+      if (future != null) {
+        future.granted();
+      } else {
+        LockSupport.unpark(owner);
+      }
+    }
+  }
+
   /** The future of an asynchronous lock request; cancel withdraws it (see lockAsync). */
   static final class AsyncLock<K, V> extends CompletableFuture<dev.atoll.lock.Entry<K, V>> {
-    final Held<K, V> held;
+    final Waiter<K, V> held;
 
-    AsyncLock(Held<K, V> held) {
+    AsyncLock(Waiter<K, V> held) {
       this.held = held;
     }
 
@@ -1892,11 +2196,15 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
 
   private static final VarHandle NATURAL_CLASS;
   private static final VarHandle STATE;
+  private static final VarHandle SLOT;
+  private static final VarHandle LOCK;
 
   static {
     try {
       NATURAL_CLASS = MethodHandles.lookup().findVarHandle(AbstractLockMap.class, "naturalClass", Class.class);
       STATE = MethodHandles.lookup().findVarHandle(Held.class, "state", int.class);
+      SLOT = MethodHandles.lookup().findVarHandle(Held.class, "slot", Slot.class);
+      LOCK = MethodHandles.lookup().findVarHandle(Slot.class, "lock", int.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }

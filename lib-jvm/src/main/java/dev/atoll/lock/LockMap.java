@@ -36,7 +36,10 @@ import java.util.Objects;
  * without the shard lock and without creating a record in the table; as soon as anything else
  * happens to a key of that cell (a waiter, a value, a batch, a second key of the same cell), the
  * cell hands its holder over to the table. An uncontended {@code entry(key)} + {@code close()}
- * of such a key allocates only the entry handle; otherwise it takes the shard lock twice.
+ * of such a key allocates only the entry handle. A key that has a record and is alone in its
+ * cell (for example a key with a value, or one that threads wait for) is reached through its cell
+ * too: a thread locks and unlocks it with one compare-and-set each on the record's lock word when
+ * no waiter needs to be woken; otherwise an operation takes the shard lock twice.
  *
  * <h2>Locking rules</h2>
  * <ul>

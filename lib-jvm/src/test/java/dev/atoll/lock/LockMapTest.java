@@ -239,6 +239,74 @@ class LockMapTest {
     }
   }
 
+  /**
+   * Keys whose record is published in their cell (a value, waiters) are locked and released
+   * lock-free on the record's lock word by threads, while other callers queue, lock them
+   * asynchronously or with tryEntry, and map operations remove and re-add the value (so the record
+   * is retired and created again): plain counters stay exact and no record is left.
+   */
+  @Test
+  void publishedRecordsStayExclusiveWhileRetiredAndRecreated() {
+    long seed = Seeds.next();
+    LockMap<Integer, Integer> map = new LockMap<>(1);
+    int threads = 4;
+    int ops = 20_000;
+    long[] plain = new long[3];
+    long[] counted = new long[threads];
+    Threads.run(threads, t -> {
+      SplittableRandom rnd = new SplittableRandom(seed + t);
+      for (int i = 0; i < ops; i++) {
+        int k = rnd.nextInt(plain.length);
+        switch (rnd.nextInt(5)) {
+          case 0:
+          case 1:
+            try (Entry<Integer, Integer> e = map.entry(k)) {
+              plain[k]++;
+              counted[t]++;
+              if (rnd.nextInt(4) == 0) {
+                e.remove();
+              } else {
+                e.set(i);
+              }
+            }
+            break;
+          case 2:
+            if (rnd.nextBoolean()) {
+              map.put(k, i);
+            } else {
+              map.remove(k);
+            }
+            break;
+          case 3:
+            Entry<Integer, Integer> a = map.lockAsync(k).join();
+            try {
+              plain[k]++;
+              counted[t]++;
+            } finally {
+              a.close();
+            }
+            break;
+          default:
+            Entry<Integer, Integer> e = map.tryEntry(k);
+            if (e != null) {
+              plain[k]++;
+              counted[t]++;
+              e.close();
+            }
+        }
+      }
+    });
+    long expected = 0;
+    for (long c : counted) {
+      expected += c;
+    }
+    assertEquals(expected, plain[0] + plain[1] + plain[2], "a plain counter lost an update: " + Seeds.describe(seed));
+    for (int k = 0; k < plain.length; k++) {
+      map.remove(k);
+    }
+    assertEquals(0, map.lockRecordCount(), Seeds.describe(seed));
+  }
+
   @Test
   void absentKeysCanBeLockedAndLeaveNoTrace() throws Exception {
     LockMap<String, String> map = new LockMap<>();
