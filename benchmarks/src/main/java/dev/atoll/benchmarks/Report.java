@@ -327,6 +327,8 @@ public final class Report {
     o.append('\n');
 
     o.append("## Targets from the issues\n\n");
+    o.append("Why the missed targets are missed, with the experiments and confirmation runs behind each explanation: ")
+        .append("[performance.md](performance.md).\n\n");
     o.append("| target | measured | met |\n|---|---|---|\n");
     for (Target t : TARGETS) {
       o.append(t.row(rows, footprint)).append('\n');
