@@ -990,7 +990,8 @@ public final class ChainedHashMap<K, V> extends WeaklyConsistentMap<K, V> {
    * A weakly consistent iterator: it walks the buckets of the table it started with, gathering one
    * bucket's keys at a time (following forwarding nodes) into a buffer.
    */
-  private abstract class Traversal<T> implements Iterator<T>, BiConsumer<Object, Object> {
+  private final class Traversal<T> implements Iterator<T>, BiConsumer<Object, Object> {
+    private final Projection<T> projection;
     private final Object[] tab = table;
     private int nextBucket;
     /** Key, value pairs of the current bucket. */
@@ -999,11 +1000,10 @@ public final class ChainedHashMap<K, V> extends WeaklyConsistentMap<K, V> {
     private int at;
     private Object lastKey;
 
-    Traversal() {
+    Traversal(Projection<T> projection) {
+      this.projection = projection;
       fill();
     }
-
-    abstract T make(Object k, Object v);
 
     @Override
     public void accept(Object k, Object v) {
@@ -1038,7 +1038,7 @@ public final class ChainedHashMap<K, V> extends WeaklyConsistentMap<K, V> {
       at += 2;
       fill();
       lastKey = k;
-      return make(k, v);
+      return projection.make(k, v);
     }
 
     @Override
@@ -1052,36 +1052,8 @@ public final class ChainedHashMap<K, V> extends WeaklyConsistentMap<K, V> {
   }
 
   @Override
-  Iterator<K> keyIterator() {
-    return new Traversal<K>() {
-      @Override
-      @SuppressWarnings("unchecked")
-      K make(Object k, Object v) {
-        return (K) k;
-      }
-    };
-  }
-
-  @Override
-  Iterator<V> valueIterator() {
-    return new Traversal<V>() {
-      @Override
-      @SuppressWarnings("unchecked")
-      V make(Object k, Object v) {
-        return (V) v;
-      }
-    };
-  }
-
-  @Override
-  Iterator<Map.Entry<K, V>> entryIterator() {
-    return new Traversal<Map.Entry<K, V>>() {
-      @Override
-      @SuppressWarnings("unchecked")
-      Map.Entry<K, V> make(Object k, Object v) {
-        return new MapViews.WriteThroughEntry<>(ChainedHashMap.this, (K) k, (V) v);
-      }
-    };
+  <T> Iterator<T> traversal(Projection<T> projection) {
+    return new Traversal<>(projection);
   }
 
   // ================================================================== nodes and descriptors

@@ -1405,11 +1405,14 @@ public final class HopscotchHashMap<K, V> extends WeaklyConsistentMap<K, V> {
   }
 
   /** Iterator over a cursor; {@code remove} removes the last key from the map. */
-  private abstract class BaseIterator<T> implements Iterator<T> {
+  private final class BaseIterator<T> implements Iterator<T> {
+    private final Projection<T> projection;
     private final Cursor cursor = new Cursor();
     private Object lastKey;
 
-    abstract T make(Object k, Object v);
+    BaseIterator(Projection<T> projection) {
+      this.projection = projection;
+    }
 
     @Override
     public final boolean hasNext() {
@@ -1425,7 +1428,7 @@ public final class HopscotchHashMap<K, V> extends WeaklyConsistentMap<K, V> {
       Object v = cursor.value;
       cursor.advance();
       lastKey = k;
-      return make(k, v);
+      return projection.make(k, v);
     }
 
     @Override
@@ -1439,36 +1442,8 @@ public final class HopscotchHashMap<K, V> extends WeaklyConsistentMap<K, V> {
   }
 
   @Override
-  Iterator<K> keyIterator() {
-    return new BaseIterator<K>() {
-      @Override
-      @SuppressWarnings("unchecked")
-      K make(Object k, Object v) {
-        return (K) k;
-      }
-    };
-  }
-
-  @Override
-  Iterator<V> valueIterator() {
-    return new BaseIterator<V>() {
-      @Override
-      @SuppressWarnings("unchecked")
-      V make(Object k, Object v) {
-        return (V) v;
-      }
-    };
-  }
-
-  @Override
-  Iterator<Map.Entry<K, V>> entryIterator() {
-    return new BaseIterator<Map.Entry<K, V>>() {
-      @Override
-      @SuppressWarnings("unchecked")
-      Map.Entry<K, V> make(Object k, Object v) {
-        return new MapViews.WriteThroughEntry<>(HopscotchHashMap.this, (K) k, (V) v);
-      }
-    };
+  <T> Iterator<T> traversal(Projection<T> projection) {
+    return new BaseIterator<>(projection);
   }
 
   // ================================================================== nodes

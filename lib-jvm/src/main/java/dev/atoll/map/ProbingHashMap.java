@@ -369,7 +369,7 @@ public final class ProbingHashMap<K, V> extends WeaklyConsistentMap<K, V> {
   @Override
   public void forEach(BiConsumer<? super K, ? super V> action) {
     Objects.requireNonNull(action);
-    for (Iterator<Map.Entry<K, V>> it = new EntryIterator(); it.hasNext(); ) {
+    for (Iterator<Map.Entry<K, V>> it = entryIterator(); it.hasNext(); ) {
       Map.Entry<K, V> e = it.next();
       action.accept(e.getKey(), e.getValue());
     }
@@ -908,39 +908,10 @@ public final class ProbingHashMap<K, V> extends WeaklyConsistentMap<K, V> {
 
   // ================================================================== iteration
 
-  /** Key iterator; package-private for {@link SegmentedHashMap}. */
+  /** Also called by {@link SegmentedHashMap} for each segment. */
   @Override
-  Iterator<K> keyIterator() {
-    return new BaseIterator<K>() {
-      @Override
-      K make(K k, V v) {
-        return k;
-      }
-    };
-  }
-
-  /** Value iterator; package-private for {@link SegmentedHashMap}. */
-  @Override
-  Iterator<V> valueIterator() {
-    return new BaseIterator<V>() {
-      @Override
-      V make(K k, V v) {
-        return v;
-      }
-    };
-  }
-
-  @Override
-  Iterator<Map.Entry<K, V>> entryIterator() {
-    return new EntryIterator();
-  }
-
-  /** Entry iterator; package-private for {@link SegmentedHashMap}. */
-  final class EntryIterator extends BaseIterator<Map.Entry<K, V>> {
-    @Override
-    Map.Entry<K, V> make(K k, V v) {
-      return new MapViews.WriteThroughEntry<>(ProbingHashMap.this, k, v);
-    }
+  <T> Iterator<T> traversal(Projection<T> projection) {
+    return new BaseIterator<>(projection);
   }
 
   /**
@@ -949,7 +920,8 @@ public final class ProbingHashMap<K, V> extends WeaklyConsistentMap<K, V> {
    * that table (invariant 1: once) and stays there; a slot primed by a later resize is read
    * through {@link #getHashed} instead, so its current value is returned.
    */
-  abstract class BaseIterator<T> implements Iterator<T> {
+  private final class BaseIterator<T> implements Iterator<T> {
+    private final Projection<T> projection;
     private final Table t0 = settledTable();
     private int index;
     private Object[] overflowEntries;
@@ -960,11 +932,10 @@ public final class ProbingHashMap<K, V> extends WeaklyConsistentMap<K, V> {
     private K lastKey;
     private int lastHash;
 
-    BaseIterator() {
+    BaseIterator(Projection<T> projection) {
+      this.projection = projection;
       advance();
     }
-
-    abstract T make(K k, V v);
 
     @SuppressWarnings("unchecked")
     private void advance() {
@@ -1028,7 +999,7 @@ public final class ProbingHashMap<K, V> extends WeaklyConsistentMap<K, V> {
       if (k == null) {
         throw new NoSuchElementException();
       }
-      T r = make(k, nextValue);
+      T r = projection.make(k, nextValue);
       lastKey = k;
       lastHash = hash(k);
       advance();

@@ -3,7 +3,6 @@ package dev.atoll.map;
 import dev.atoll.internal.Hashing;
 import dev.atoll.internal.Sizing;
 import java.util.Iterator;
-import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.function.BiConsumer;
@@ -296,18 +295,8 @@ public final class SegmentedHashMap<K, V> extends WeaklyConsistentMap<K, V> {
   // ================================================================== views
 
   @Override
-  Iterator<K> keyIterator() {
-    return new Concat<>(segments, ProbingHashMap::keyIterator);
-  }
-
-  @Override
-  Iterator<V> valueIterator() {
-    return new Concat<>(segments, ProbingHashMap::valueIterator);
-  }
-
-  @Override
-  Iterator<Map.Entry<K, V>> entryIterator() {
-    return new Concat<>(segments, seg -> seg.new EntryIterator());
+  <T> Iterator<T> traversal(Projection<T> projection) {
+    return new Concat<>(segments, seg -> seg.traversal(projection));
   }
 
   /** The segments' iterators one after the other, each created when the previous one ends. */

@@ -11,7 +11,8 @@ import java.util.concurrent.ConcurrentMap;
  * The common base of this package's hash maps with weakly consistent iteration
  * ({@link ChainedHashMap}, {@link HopscotchHashMap}, {@link ProbingHashMap},
  * {@link SegmentedHashMap}): the {@code keySet}, {@code values} and {@code entrySet} views, made
- * once per map from the three iterators each map supplies (see {@link MapViews}). Not public.
+ * once per map from the one weakly consistent traversal each map supplies, projected to keys,
+ * values or write-through entries (see {@link MapViews}). Not public.
  *
  * @param <K> the type of keys
  * @param <V> the type of values
@@ -25,17 +26,38 @@ abstract class WeaklyConsistentMap<K, V> extends AbstractMap<K, V> implements Co
 
   WeaklyConsistentMap() {}
 
+  /** What an iterator returns for each entry it meets. */
+  interface Projection<T> {
+    T make(Object key, Object value);
+  }
+
+  /**
+   * A weakly consistent iterator (see the subclass's notes) that returns
+   * {@code projection.make(key, value)} for each entry, and whose {@code remove} removes the last
+   * returned key from this map.
+   */
+  abstract <T> Iterator<T> traversal(Projection<T> projection);
+
   /** A weakly consistent iterator over the keys whose {@code remove} removes from this map. */
-  abstract Iterator<K> keyIterator();
+  @SuppressWarnings("unchecked")
+  final Iterator<K> keyIterator() {
+    return traversal((k, v) -> (K) k);
+  }
 
   /** A weakly consistent iterator over the values whose {@code remove} removes from this map. */
-  abstract Iterator<V> valueIterator();
+  @SuppressWarnings("unchecked")
+  final Iterator<V> valueIterator() {
+    return traversal((k, v) -> (V) v);
+  }
 
   /**
    * A weakly consistent iterator over the entries whose {@code remove} removes from this map and
    * whose entries write through {@code setValue} ({@link MapViews.WriteThroughEntry}).
    */
-  abstract Iterator<Map.Entry<K, V>> entryIterator();
+  @SuppressWarnings("unchecked")
+  final Iterator<Map.Entry<K, V>> entryIterator() {
+    return traversal((k, v) -> new MapViews.WriteThroughEntry<>(this, (K) k, (V) v));
+  }
 
   /**
    * A set view of the keys. Its iterator is weakly consistent (see the class notes) and its
