@@ -5,17 +5,20 @@ import dev.atoll.lock.Entry
 import dev.atoll.lock.KeyLockMap
 import kotlinx.coroutines.suspendCancellableCoroutine
 import java.util.concurrent.CompletableFuture
+import kotlin.coroutines.resume
 import kotlin.coroutines.resumeWithException
 
 /*
  * Suspending per-key locks for LockMap and LruLockMap (both KeyLockMap). There is no second
- * implementation here: lock first tries tryEntryUnowned (a free key, taken without a future), and
- * otherwise each function waits for the future of the Java core's asynchronous request
- * (lockAsync / batchLockAsync), which queues in the same FIFO as blocking threads. Waiting
- * suspends the coroutine and never blocks a thread. Cancellation withdraws the request through
- * CompletableFuture.cancel, which the core turns into "leave the queue, or, if the key was granted
- * at the same moment, release it again"; a grant that reaches an already cancelled coroutine is
- * released by the onCancellation handler of resume. Either way a cancelled caller never holds a key.
+ * implementation here: lock drives a LockRequest of the Java core, which queues in the same FIFO
+ * as blocking threads and is treated like one: poll takes the key (at once if it is free, or
+ * after a wake-up as the longest waiter), and between polls the coroutine suspends until the
+ * request's onReady action resumes it. Waiting never blocks a thread. Any exception out of the
+ * loop (cancellation while suspended, or a cancelled coroutine resumed by its wake-up) cancels the
+ * request, which the core turns into "leave the queue, or, if the key was granted at the same
+ * moment, release it again", so a cancelled caller never holds a key. Batches wait for the future
+ * of batchLockAsync: cancellation withdraws it through CompletableFuture.cancel, and a grant that
+ * reaches an already cancelled coroutine is released by the onCancellation handler of resume.
  */
 
 /**
@@ -23,10 +26,12 @@ import kotlin.coroutines.resumeWithException
  * coroutine then holds it exclusively against threads and other coroutines until it calls
  * [Entry.close]. Prefer [withLock], which cannot forget to close.
  *
- * Waiters are served first-in-first-out, together with threads blocked in [KeyLockMap.entry]; a
- * waiting coroutine is handed the key directly when it is its turn (a caller that is not waiting
- * yet may overtake the waiters only while a thread is at the head of the queue, and only for a
- * bounded time: see [dev.atoll.lock.LockMap]).
+ * Waiters are served first-in-first-out, together with threads blocked in [KeyLockMap.entry], and
+ * never overtake each other. When the key is released, the longest waiter is resumed to take it;
+ * a caller that is not waiting yet may take it first, but only for a bounded time: once the
+ * longest waiter has waited about 1 ms, released keys are handed to it directly (see
+ * [dev.atoll.lock.LockMap]). This spares a thread switch per release when a coroutine relocks a
+ * key in a loop while others wait.
  * The returned entry belongs to no thread: it may be used and closed from whatever thread the
  * coroutine resumes on. The lock is not reentrant: a coroutine that locks a key it already holds
  * suspends until it is cancelled.
@@ -37,9 +42,19 @@ import kotlin.coroutines.resumeWithException
  * never leaves the key held. If the key is free, it is taken without suspending (as
  * `Mutex.lock` does), even when the coroutine is already cancelled.
  */
-public suspend fun <K, V> KeyLockMap<K, V>.lock(key: K): Entry<K, V> =
-    // a free key is taken at once, with no future and no continuation object
-    tryEntryUnowned(key) ?: awaitGrant(lockAsync(key)) { it.close() }
+public suspend fun <K, V> KeyLockMap<K, V>.lock(key: K): Entry<K, V> {
+    // a free key is taken by lockRequest itself: the first poll returns it, nothing suspends
+    val request = lockRequest(key)
+    try {
+        while (true) {
+            request.poll()?.let { return it }
+            suspendCancellableCoroutine { cont -> request.onReady { cont.resume(Unit) } }
+        }
+    } catch (e: Throwable) {
+        request.cancel() // leave the queue, or give back a key granted at the same moment
+        throw e
+    }
+}
 
 /**
  * Runs [block] while holding the lock of [key] and releases the lock afterwards, whether [block]

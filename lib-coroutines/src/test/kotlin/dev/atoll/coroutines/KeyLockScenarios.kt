@@ -6,14 +6,17 @@ import dev.atoll.testkit.Seeds
 import io.kotest.assertions.withClue
 import io.kotest.matchers.shouldBe
 import io.kotest.matchers.shouldNotBe
+import kotlinx.coroutines.CompletableDeferred
 import kotlinx.coroutines.CoroutineDispatcher
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.Job
 import kotlinx.coroutines.coroutineScope
 import kotlinx.coroutines.launch
 import kotlinx.coroutines.withContext
+import kotlinx.coroutines.withTimeout
 import kotlinx.coroutines.yield
 import java.util.SplittableRandom
+import java.util.concurrent.atomic.AtomicBoolean
 import java.util.concurrent.atomic.AtomicInteger
 import kotlin.concurrent.thread
 
@@ -186,6 +189,37 @@ internal object KeyLockScenarios {
         allFree(map, keys)
         withClue(Seeds.describe(seed)) { lockRecords(map) shouldBe 0 }
         (completed.get() >= coroutines - coroutines / 3) shouldBe true
+    }
+
+    /**
+     * One coroutine relocks a key in a loop the whole time, taking it before the woken waiter
+     * whenever it can, while [waiters] coroutines wait for the key: bounded barging lets every
+     * waiter have it (a starved waiter makes the test time out instead of finishing).
+     */
+    suspend fun waitersNotStarvedByAGreedyCoroutine(waiters: Int) {
+        val map = LockMap<String, Int>()
+        val done = AtomicBoolean()
+        val taken = AtomicInteger()
+        withTimeout(120_000) {
+            withContext(Dispatchers.Default) {
+                val looping = CompletableDeferred<Unit>()
+                val greedy = launch {
+                    var n = 0
+                    while (!done.get()) {
+                        map.withLock("k") { it.set(n++) }
+                        looping.complete(Unit)
+                    }
+                }
+                looping.await()
+                coroutineScope {
+                    repeat(waiters) { launch { map.withLock("k") { taken.incrementAndGet() } } }
+                }
+                done.set(true)
+                greedy.join()
+            }
+        }
+        taken.get() shouldBe waiters
+        lockRecords(map) shouldBe 1 // the key keeps its value; nobody holds or waits
     }
 
     /** [coroutines] coroutines queue on one key on a two-thread dispatcher and all complete. */

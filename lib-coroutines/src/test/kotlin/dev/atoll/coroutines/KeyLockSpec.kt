@@ -20,6 +20,10 @@ class KeyLockSpec : FunSpec({
         KeyLockScenarios.cancellationStorm(100_000)
     }
 
+    test("waiting coroutines are not starved by a coroutine that relocks the key in a loop") {
+        KeyLockScenarios.waitersNotStarvedByAGreedyCoroutine(200)
+    }
+
     test("100,000 coroutines waiting on one key on a 2-thread dispatcher all complete") {
         KeyLockScenarios.manyWaitersOnOneKey(100_000, Dispatchers.Default.limitedParallelism(2))
     }

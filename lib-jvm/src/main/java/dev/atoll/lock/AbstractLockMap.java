@@ -63,8 +63,8 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
    *           pins, next (chain), same (equal-hash bucket), lruPrev/lruNext }
    *   Held  { map, key, hash, slot (null while in a cell), owner thread (null: async), state,
    *           inBatch }: the Entry; 40 bytes, all that the fast paths allocate
-   *   Waiter extends Held { prev/next (queue links), since, future }: a request that may wait
-   *           (queued by a thread, or any asynchronous request)
+   *   Waiter extends Held { prev/next (queue links), since, future, ready }: a request that may
+   *           wait (queued by a thread, a lockAsync/batch future, or a lockRequest)
    *
    * The keys whose hashes select the same cell form the cell's "class". Cell states:
    *   EMPTY (null)   no key of the class has a record (no slot, no holder).
@@ -96,8 +96,13 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
    * with its hash. A Held is the Entry handed to a holder; a Waiter is a Held that is, before
    * that, its node in the slot's waiter queue (an intrusive doubly linked list, so a cancelled
    * waiter leaves in O(1)).
-   * A blocking waiter spins briefly and then parks its thread; an asynchronous waiter has an
-   * AsyncLock future.
+   * A blocking waiter spins briefly and then parks its thread; a future waiter (lockAsync, the
+   * steps of batchLockAsync) has an AsyncLock future; a lockRequest waiter (the Kotlin lock) has a
+   * wake-up word, ready: null, WOKEN, a pending action or CANCELLED. wake() swaps in WOKEN and
+   * runs the action it replaced; poll swaps in null before it reads the state, and onReady
+   * installs the action only over null (over WOKEN it runs the action at once), so a wake-up is
+   * never lost between a poll that returned null and the action's registration (a one-permit
+   * handshake like LockSupport's park/unpark).
    *
    * Slot states. Whether a slot is held is its lock word's HELD bit (the lock word, "lock", is
    * written by CAS only); all other fields of a slot are guarded by its shard lock, except value,
@@ -105,7 +110,8 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
    * held, and holder, which is written by whoever sets HELD (and cleared by the holder) and only
    * read for the self-deadlock check (it may be stale, but never shows the reading thread unless
    * that thread holds the key):
-   *   FREE     HELD clear; maybe waiters, of which the head is then a SIGNALLED thread.
+   *   FREE     HELD clear; maybe waiters, of which the head is then a SIGNALLED thread or
+   *            lockRequest.
    *   HELD     HELD set, maybe waiters.
    *   value present or not, independently; pins counts batch locks that reserved the slot.
    * The lock word's other bits mirror the shard-locked state for the lock-free paths (sync writes
@@ -149,17 +155,20 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
    *
    * Barging, bounded (after Go's sync.Mutex). When a holder releases a slot that has waiters,
    * vacate and settle look at the head of the queue:
-   *   - an asynchronous head (lockAsync, Kotlin lock), or any head while the slot is in hand-off
-   *     mode, is granted the key in the same critical section and completed/unparked afterwards
-   *     (FIFO hand-off);
-   *   - a thread head is SIGNALLED and unparked; the key stays FREE. The head takes it (retry,
-   *     under the shard lock) when it runs, unless a newcomer (a caller that is not queued: entry,
-   *     lockAsync, a map operation, a batch step, or a lock-free acquire) took it first: mayTake
+   *   - a future head (lockAsync, a batchLockAsync step: a future cannot come back to take the
+   *     key), or any head while the slot is in hand-off mode, is granted the key in the same
+   *     critical section and completed/unparked/woken afterwards (FIFO hand-off);
+   *   - a thread or lockRequest head is SIGNALLED and woken (unparked, or its action run); the key
+   *     stays FREE. The head takes it (retry, under the shard lock) when it runs (a request: at its
+   *     next poll), unless a newcomer (a caller that is not queued: entry, lockAsync, lockRequest,
+   *     a map operation, a batch step, or a lock-free acquire) took it first: mayTake
    *     lets a newcomer take a FREE slot whose head is only signalled. A head that lost goes back
    *     to WAITING, still at the head, with SIGNAL set, and is signalled again by the next release;
    *     but first it spins a while (SPINS_BEFORE_PARK) reading the lock word and retrying when the
    *     key looks free, still SIGNALLED, so that the releases of the newcomer meanwhile stay
    *     lock-free (an AbstractQueuedSynchronizer node, likewise, re-arms only before it parks).
+   *     A lockRequest that lost does not spin (it must not block its thread): it re-arms at once
+   *     and waits for its action again.
    *     Each retry checks the starvation bound below.
    *     While the head is only SIGNALLED, a thread that relocks the key in a loop takes and
    *     releases the lock word lock-free (two CASes per cycle, no shard lock), and pays one
@@ -210,7 +219,7 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
    *
    * Costs. An uncontended entry(key) + close() of a key whose class has no slot allocates one Held
    * (the Entry) and does two CASes, nothing else; Kotlin's lock on a free key does the same through
-   * tryEntryUnowned. A thread's entry(key) + close() of a key whose slot is published in its cell
+   * lockRequest. A thread's entry(key) + close() of a key whose slot is published in its cell
    * (a key with a value or waiters, alone in its class) also does two CASes and one allocation,
    * on the slot's lock word, when the release has nothing to signal. Otherwise it takes the shard
    * lock twice and also allocates a Slot when the key had none. An LRU map never publishes slots
@@ -226,7 +235,7 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
   static final int GRANTED = 1;
   static final int ABANDONED = 2;
   static final int CLOSED = 3;
-  /** A thread waiter at the head of its queue, told that the key is free: it comes to take it. */
+  /** A thread or lockRequest waiter at the head of its queue, told that the key is free: it comes to take it. */
   static final int SIGNALLED = 4;
 
   // lock word bits of a slot (see the notes)
@@ -258,6 +267,12 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
    * mode (as Go's sync.Mutex does after 1 ms).
    */
   static final long STARVATION_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+
+  /**
+   * This map's starvation bound: {@link #STARVATION_NANOS}; tests of the barging rules set it (before
+   * the map is shared) to 0 or to a very large value, to make either behaviour deterministic.
+   */
+  long starvationNanos = STARVATION_NANOS;
 
   private static final int MIN_TABLE = 8;
 
@@ -385,6 +400,48 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
       AsyncLock<K, V> future = lockSlotAsync(s, slot);
       s.publish(slot);
       return future;
+    }
+  }
+
+  @Override
+  public LockRequest<K, V> lockRequest(K key) {
+    int h = spread(key);
+    Shard<K, V> s = shardFor(h);
+    Object[] cells = s.cells;
+    int c = cellIndex(h);
+    if (ArrayAccess.getAcquire(cells, c) == null) {
+      Held<K, V> fast = new Held<>(this, key, h, null);
+      fast.request = true;
+      if (ArrayAccess.cas(cells, c, null, fast)) {
+        return fast; // granted: a fast holder, as tryFast
+      }
+    }
+    synchronized (s) {
+      s.claim(h);
+      Slot<K, V> slot = s.find(key, h);
+      if (slot == null) {
+        slot = s.create(key, h);
+      }
+      Held<K, V> held;
+      if (mayTake(slot) && take(slot)) { // a newcomer: may barge while the head is only signalled
+        held = new Held<>(this, slot.key, h, null);
+        held.slot = slot;
+        grant(s, slot, held);
+        sync(slot);
+      } else {
+        Waiter<K, V> w = new Waiter<>(this, slot.key, h, null);
+        w.slot = slot;
+        w.state = WAITING;
+        w.since = System.nanoTime();
+        slot.enqueue(w);
+        // the key may have been released lock-free meanwhile: then this request (the head) is
+        // signalled or granted here, and finds out at its first poll; no other waiter needs waking
+        settle(s, slot);
+        held = w;
+      }
+      held.request = true;
+      s.publish(slot);
+      return held;
     }
   }
 
@@ -648,7 +705,7 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
         sync(slot); // the next head, if any, is WAITING: SIGNAL sends this holder's release through the shard lock
         return true;
       }
-      boolean starving = !slot.handOff && System.nanoTime() - held.since > STARVATION_NANOS;
+      boolean starving = !slot.handOff && System.nanoTime() - held.since > starvationNanos;
       if (starving) {
         slot.handOff = true;
       }
@@ -735,7 +792,7 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
   private Waiter<K, V> vacate(Shard<K, V> s, Slot<K, V> slot) {
     slot.holder = null;
     Waiter<K, V> next = slot.head;
-    if (next != null && (next.owner == null || slot.handOff)) {
+    if (next != null && (next.future != null || slot.handOff)) {
       // hand the key over with HELD kept set: no lock-free newcomer can slip in between
       handOver(s, slot, next);
       return next;
@@ -753,7 +810,7 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
   private void handOver(Shard<K, V> s, Slot<K, V> slot, Waiter<K, V> next) {
     slot.unlink(next);
     grant(s, slot, next);
-    if (slot.handOff && (slot.head == null || System.nanoTime() - next.since < STARVATION_NANOS)) {
+    if (slot.handOff && (slot.head == null || System.nanoTime() - next.since < starvationNanos)) {
       slot.handOff = false; // nobody else has waited long: back to normal mode
     }
     sync(slot);
@@ -762,11 +819,11 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
   /**
    * Under the shard lock, after a change of a slot's queue, pins, hand-off mode or holder:
    * publishes them in the lock word (sync) and, if nobody holds the key, lets the queue know: an
-   * asynchronous head, or any head in hand-off mode, is granted the key (FIFO hand-off); a thread
-   * head that waits is SIGNALLED to come and take it (a newcomer may take it first; see the
-   * notes); with no waiters the slot is retired when unused. If somebody holds the key, the lock
-   * word makes its release come here when needed (SIGNAL, HANDOFF, or an unused slot). Returns
-   * the waiter to wake (unpark or complete) after unlocking, or null.
+   * future head, or any head in hand-off mode, is granted the key (FIFO hand-off); a thread or
+   * lockRequest head that waits is SIGNALLED to come and take it (a newcomer may take it first;
+   * see the notes); with no waiters the slot is retired when unused. If somebody holds the key,
+   * the lock word makes its release come here when needed (SIGNAL, HANDOFF, or an unused slot).
+   * Returns the waiter to wake (unpark, complete or run its action) after unlocking, or null.
    */
   private Waiter<K, V> settle(Shard<K, V> s, Slot<K, V> slot) {
     while (true) {
@@ -788,7 +845,7 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
         }
         return null;
       }
-      if (next.owner == null || slot.handOff) {
+      if (next.future != null || slot.handOff) {
         if (!slot.casLock(w, w | HELD)) {
           continue; // a lock-free newcomer took it (not in hand-off mode): SIGNAL brings its release here
         }
@@ -1812,7 +1869,7 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
    * waiter queue, or an asynchronous request); a plain Held (40 bytes with compressed references
    * instead of 64) is what the fast paths and immediate grants allocate.
    */
-  static class Held<K, V> implements dev.atoll.lock.Entry<K, V> {
+  static class Held<K, V> implements dev.atoll.lock.Entry<K, V>, LockRequest<K, V> {
     final AbstractLockMap<K, V> map;
     final K key;
     final int hash;
@@ -1826,6 +1883,10 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
     /** WAITING, SIGNALLED, GRANTED, ABANDONED or CLOSED; written with release semantics (STATE). */
     int state;
     boolean inBatch;
+    /** Made by lockRequest: the LockRequest methods may be used (by the requester only). */
+    boolean request;
+    /** A request whose poll returned the entry: cancel no longer releases it. */
+    boolean delivered;
 
     /** A new request; a fast holder starts GRANTED (published by the CAS into its cell). */
     Held(AbstractLockMap<K, V> map, K key, int hash, Thread owner) {
@@ -1919,6 +1980,68 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
       map.release(this);
     }
 
+    // LockRequest: a plain Held was granted at once; a Waiter overrides the waiting part
+
+    private void checkRequest() {
+      if (!request) {
+        throw new IllegalStateException("entry of key " + key + " was not made by lockRequest");
+      }
+    }
+
+    @Override
+    public dev.atoll.lock.Entry<K, V> poll() {
+      checkRequest();
+      return pollState();
+    }
+
+    /** The state machine of poll: takes the key if signalled, returns this if held, null to wait. */
+    final dev.atoll.lock.Entry<K, V> pollState() {
+      while (true) {
+        int st = stateAcquire();
+        if (st == GRANTED) {
+          delivered = true;
+          return this;
+        }
+        if (st == WAITING) {
+          return null;
+        }
+        if (st == SIGNALLED) {
+          // the longest waiter, woken because the key was released: take it unless a newcomer
+          // has it again (then back to WAITING, still at the head, with the starvation check)
+          if (map.retry((Waiter<K, V>) this, true)) {
+            delivered = true;
+            return this;
+          }
+          continue; // WAITING again, or signalled or granted again by the settle in retry
+        }
+        if (st == ABANDONED) {
+          throw new IllegalStateException("lock request of key " + key + " was cancelled");
+        }
+        throw new IllegalStateException("entry of key " + key + " is closed");
+      }
+    }
+
+    @Override
+    public void onReady(Runnable action) {
+      Objects.requireNonNull(action, "action");
+      checkRequest();
+      if (stateAcquire() == ABANDONED) {
+        throw new IllegalStateException("lock request of key " + key + " was cancelled");
+      }
+      action.run(); // granted at once: nothing to wait for
+    }
+
+    @Override
+    public void cancel() {
+      checkRequest();
+      if (delivered) {
+        return;
+      }
+      if (stateAcquire() == GRANTED) {
+        map.release(this);
+      }
+    }
+
     @Override
     public String toString() {
       return "Entry[" + key + (stateAcquire() == GRANTED ? "" : ", closed") + "]";
@@ -1935,20 +2058,90 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
     Waiter<K, V> next;
     /** When a waiter was queued (System.nanoTime), for the hand-off decision. */
     long since;
+    /**
+     * A lockRequest's wake-up (READY): null (no wake-up since the last poll, no action), WOKEN (a
+     * wake-up came and no action was pending), the pending action (a Runnable), or CANCELLED.
+     */
+    Object ready;
 
     Waiter(AbstractLockMap<K, V> map, K key, int hash, Thread owner) {
       super(map, key, hash, owner);
     }
 
-    /** After unlocking the shard: tells the new holder it has the key. */
+    /**
+     * After unlocking the shard: tells the waiter it was granted the key (a future, a thread) or
+     * that it should come and take it (a thread, a lockRequest: SIGNALLED).
+     */
     void wake() {
       if (future != null) {
         future.granted();
-      } else {
+      } else if (owner != null) {
         LockSupport.unpark(owner);
+      } else {
+        Object r;
+        do {
+          r = READY.getVolatile(this);
+          if (r == CANCELLED) {
+            return;
+          }
+        } while (!READY.compareAndSet(this, r, WOKEN));
+        if (r instanceof Runnable) {
+          ((Runnable) r).run();
+        }
+      }
+    }
+
+    @Override
+    public dev.atoll.lock.Entry<K, V> poll() {
+      if (!request) {
+        return super.poll(); // throws
+      }
+      Object r = READY.getAndSet(this, null); // consume the wake-up before reading the state it announces
+      if (r == CANCELLED) {
+        READY.setVolatile(this, CANCELLED);
+      }
+      return pollState();
+    }
+
+    @Override
+    public void onReady(Runnable action) {
+      Objects.requireNonNull(action, "action");
+      if (!request) {
+        super.onReady(action); // throws
+      }
+      Object r = READY.compareAndExchange(this, (Object) null, (Object) action);
+      if (r == null) {
+        return; // pending: wake runs it
+      }
+      if (r == WOKEN) {
+        action.run(); // woken since the last poll
+        return;
+      }
+      if (r == CANCELLED) {
+        throw new IllegalStateException("lock request of key " + key + " was cancelled");
+      }
+      throw new IllegalStateException("another action is pending on the lock request of key " + key);
+    }
+
+    @Override
+    public void cancel() {
+      if (!request) {
+        super.cancel(); // throws
+      }
+      if (delivered) {
+        return;
+      }
+      READY.setVolatile(this, CANCELLED); // a pending action is not run by a later wake-up
+      if (!map.abandon(this) && stateAcquire() == GRANTED) {
+        map.release(this); // the key was granted at the same moment: give it back
       }
     }
   }
+
+  /** Waiter.ready: woken, no action pending. */
+  static final Object WOKEN = new Object();
+  /** Waiter.ready: the request was cancelled. */
+  static final Object CANCELLED = new Object();
 
   /** The future of an asynchronous lock request; cancel withdraws it (see lockAsync). */
   static final class AsyncLock<K, V> extends CompletableFuture<dev.atoll.lock.Entry<K, V>> {
@@ -2198,6 +2391,7 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
   private static final VarHandle STATE;
   private static final VarHandle SLOT;
   private static final VarHandle LOCK;
+  private static final VarHandle READY;
 
   static {
     try {
@@ -2205,6 +2399,7 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
       STATE = MethodHandles.lookup().findVarHandle(Held.class, "state", int.class);
       SLOT = MethodHandles.lookup().findVarHandle(Held.class, "slot", Slot.class);
       LOCK = MethodHandles.lookup().findVarHandle(Slot.class, "lock", int.class);
+      READY = MethodHandles.lookup().findVarHandle(Waiter.class, "ready", Object.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }

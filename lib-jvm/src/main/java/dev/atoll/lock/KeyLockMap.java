@@ -14,8 +14,8 @@ import java.util.concurrent.TimeUnit;
  * are served first-in-first-out and never overtake each other; a caller that is not waiting yet
  * may take a key just released before the woken longest waiter does, but only for a bounded time
  * (after the longest waiter has waited about 1 ms, released keys are handed to it directly), so
- * no waiter starves; asynchronous waiters are always handed the key directly (see
- * {@link LockMap} for the exact rules). The lock is not reentrant; a thread that blocks on a key it already holds gets an
+ * no waiter starves; the futures of {@link #lockAsync} and {@link #batchLockAsync} are always handed
+ * the key directly (see {@link LockMap} for the exact rules). The lock is not reentrant; a thread that blocks on a key it already holds gets an
  * {@link IllegalStateException} instead of a deadlock. The single-key map operations
  * ({@code get}, {@code put}, {@code compute}, ...) take the key's lock for their duration, so they
  * wait while another caller holds an {@link dev.atoll.lock.Entry} for the key, and are atomic with respect to it.
@@ -96,6 +96,18 @@ public interface KeyLockMap<K, V> extends ConcurrentMap<K, V> {
    * @return a future of the entry
    */
   CompletableFuture<dev.atoll.lock.Entry<K, V>> lockAsync(K key);
+
+  /**
+   * Starts a lock request for {@code key} by a caller that waits without blocking a thread, and
+   * tries to take the key at once; the caller then polls it (see {@link LockRequest}). Unlike
+   * {@link #lockAsync}, a waiting request is woken rather than handed the key, so that a caller
+   * relocking the key in a loop is not forced into a thread switch per release; waiters stay FIFO
+   * and overtaking is bounded as for threads. The Kotlin {@code lock} is built on it.
+   *
+   * @param key the key, not null
+   * @return the request; its {@link LockRequest#poll()} returns the entry at once if the key was free
+   */
+  LockRequest<K, V> lockRequest(K key);
 
   /**
    * Locks every key of {@code keys} (duplicates once) in the map's global key order, waiting as

@@ -44,14 +44,16 @@ import java.util.Objects;
  * <h2>Locking rules</h2>
  * <ul>
  *   <li>Fair among waiters, with bounded barging: waiters are served in arrival order and never
- *       overtake each other. When a key is released while a thread waits, the longest waiter is
+ *       overtake each other. When a key is released while a thread or a coroutine (a
+ *       {@link #lockRequest}) waits, the longest waiter is
  *       woken to take it, but a caller that is not waiting yet may take it first (barging, as
  *       {@link java.util.concurrent.locks.ReentrantLock} and Go's {@code sync.Mutex} allow),
  *       which spares a thread switch per release under contention. Barging is bounded: once the
  *       longest waiter has waited more than 1 ms and loses the key to a newcomer, the key switches
  *       to strict hand-off (each release gives the key to the longest waiter; newcomers queue)
- *       until its queue is empty or is served promptly again. No waiter starves. Asynchronous
- *       waiters ({@link #lockAsync}, the Kotlin {@code lock}) are always handed the key directly.
+ *       until its queue is empty or is served promptly again. No waiter starves. The futures of
+ *       {@link #lockAsync} and {@link #batchLockAsync}, which cannot come back to take a key, are
+ *       always handed the key directly.
  *       {@link #tryEntry(Object)} never barges: it fails while the key has waiters.
  *   <li>Not reentrant: a thread that blocks on a key it already holds (including through a map
  *       operation on that key) gets {@link IllegalStateException} instead of a self-deadlock.
