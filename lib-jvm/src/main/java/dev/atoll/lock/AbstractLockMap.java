@@ -422,24 +422,7 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
       if (slot == null) {
         slot = s.create(key, h);
       }
-      Held<K, V> held;
-      if (mayTake(slot) && take(slot)) { // a newcomer: may barge while the head is only signalled
-        held = new Held<>(this, slot.key, h, null);
-        held.slot = slot;
-        grant(s, slot, held);
-        sync(slot);
-      } else {
-        Waiter<K, V> w = new Waiter<>(this, slot.key, h, null);
-        w.slot = slot;
-        w.state = WAITING;
-        w.since = System.nanoTime();
-        slot.enqueue(w);
-        // the key may have been released lock-free meanwhile: then this request (the head) is
-        // signalled or granted here, and finds out at its first poll; no other waiter needs waking
-        settle(s, slot);
-        held = w;
-      }
-      held.request = true;
+      Held<K, V> held = admit(s, slot, null, REQUEST); // signalled or granted at once: its first poll sees it
       s.publish(slot);
       return held;
     }
@@ -492,25 +475,52 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
     return null;
   }
 
-  /** Under the shard lock: grants a free slot at once or queues an asynchronous waiter. */
+  /** Under the shard lock: grants a free slot at once or queues an asynchronous (future) waiter. */
   private AsyncLock<K, V> lockSlotAsync(Shard<K, V> s, Slot<K, V> slot) {
-    Waiter<K, V> held = new Waiter<>(this, slot.key, slot.hash, null);
-    held.slot = slot;
-    AsyncLock<K, V> future = new AsyncLock<>(held);
-    held.future = future;
+    Waiter<K, V> held = (Waiter<K, V>) admit(s, slot, null, FUTURE);
+    if (held.state == GRANTED) {
+      held.future.granted(); // no dependents yet: completing under the lock runs no user code
+    }
+    return held.future;
+  }
+
+  /** Kinds of requests for admit: a thread's, an AsyncLock future's, a lockRequest's. */
+  private static final int THREAD = 0;
+  private static final int FUTURE = 1;
+  private static final int REQUEST = 2;
+
+  /**
+   * Under the shard lock: the newcomer step common to every request. Grants the slot to a new
+   * Held at once if a newcomer may take it (barging while the head is only signalled), or queues a
+   * new WAITING Waiter. A FUTURE request is always a Waiter with its AsyncLock (set before it is
+   * queued: settle hands a future the key directly). If the key was released lock-free just before
+   * the waiter queued, settle signals or grants the head here: this waiter, which finds out from
+   * its state, or an earlier head that is signalled already; no other waiter needs waking.
+   */
+  private Held<K, V> admit(Shard<K, V> s, Slot<K, V> slot, Thread owner, int kind) {
+    Held<K, V> held;
     if (mayTake(slot) && take(slot)) {
+      held = kind == FUTURE ? new Waiter<>(this, slot.key, slot.hash, owner) : new Held<>(this, slot.key, slot.hash, owner);
+      held.slot = slot;
       grant(s, slot, held);
       sync(slot);
     } else {
-      held.state = WAITING;
-      held.since = System.nanoTime();
-      slot.enqueue(held);
-      settle(s, slot); // the key may have been released lock-free meanwhile: then it is granted to the head
+      Waiter<K, V> w = new Waiter<>(this, slot.key, slot.hash, owner);
+      w.slot = slot;
+      w.state = WAITING;
+      w.since = System.nanoTime();
+      held = w;
     }
-    if (held.state == GRANTED) {
-      future.granted(); // no dependents yet: completing under the lock runs no user code
+    if (kind == FUTURE) {
+      Waiter<K, V> w = (Waiter<K, V>) held;
+      w.future = new AsyncLock<>(w);
     }
-    return future;
+    held.request = kind == REQUEST;
+    if (held.state == WAITING) {
+      slot.enqueue((Waiter<K, V>) held);
+      settle(s, slot);
+    }
+    return held;
   }
 
   private Held<K, V> acquire(K key, int mode, long deadline) throws InterruptedException {
@@ -584,22 +594,7 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
       throw new IllegalStateException("self-deadlock: the current thread already holds the lock of key "
           + slot.key + " (the lock is not reentrant)");
     }
-    if (mayTake(slot) && take(slot)) {
-      Held<K, V> held = new Held<>(this, slot.key, slot.hash, me);
-      held.slot = slot;
-      grant(s, slot, held);
-      sync(slot);
-      return held;
-    }
-    Waiter<K, V> held = new Waiter<>(this, slot.key, slot.hash, me);
-    held.slot = slot;
-    held.state = WAITING;
-    held.since = System.nanoTime();
-    slot.enqueue(held);
-    // if the key was released lock-free meanwhile, the head (this one, or a signalled one) is
-    // signalled or granted here; never another waiter that would need waking
-    settle(s, slot);
-    return held;
+    return admit(s, slot, me, THREAD);
   }
 
   /** Under the shard lock, with HELD set in the slot's lock word: makes {@code held} its holder. */
