@@ -88,11 +88,8 @@ public final class ProbingHashMap<K, V> extends WeaklyConsistentMap<K, V> {
    *                       moves within a table, and never holds another key)
    *   null ──► SEALED     set by the resize copy: the slot is dead, inserts go to `next`
    * Value slot states:
-   *   null                key claimed, no value yet, or removed while no copy was in flight
-   *                       (absent; see invariant 5)
-   *   V ◄──► V' ◄──► TOMBSTONE or null   live value / removed (absent; the removed value is
-   *                       unreachable). A removal stores TOMBSTONE only while a copy may be in
-   *                       flight, null otherwise (invariant 5)
+   *   null                key claimed, no value yet (== absent)
+   *   V ◄──► V' ◄──► TOMBSTONE   live value / removed (absent; the removed value is unreachable)
    *   any of those ──► Prime(V) or TOMBPRIME      frozen by the copy (V being copied to `next`)
    *   Prime(V) ──► TOMBPRIME                      copied; the slot is dead in this table
    * A Prime never goes back: once a slot is primed, every operation on its key continues in `next`.
@@ -109,28 +106,13 @@ public final class ProbingHashMap<K, V> extends WeaklyConsistentMap<K, V> {
    * (3) Before any write for key k lands in `next`, k's place in this table has been copied:
    *     its slot is primed and its value copied (copySlotAndCheck), or the whole overflow is
    *     frozen and copied (copyOverflow), or its window holds a SEALED slot before any null (then
-   *     k was never here). Copies write with expected value null ("never written"), so a copy
-   *     arriving late never overwrites a newer write or a tombstone in `next`; invariant 5 says
-   *     why a null left by a removal is never met by a copy.
+   *     k was never here). Copies write with expected value "never written" (null), so a copy
+   *     arriving late never overwrites a newer write or a tombstone in `next`.
    * (4) A value slot becomes a Prime only after `next` is set (only copySlot primes, and it runs
    *     with `next` in hand). So a thread that reads a value slot (acquire) and then finds
    *     t.next == null (volatile) knows that value is no Prime: if it were, the priming CAS, and
    *     the setting of `next` before it, would be visible. get and putIfMatch test `next` instead
    *     of `v instanceof Prime`, which would load the value object (a cache miss at 1M entries).
-   * (5) A removal stores null (which G1's post-write barrier filters out, where the TOMBSTONE
-   *     store dirties a card for concurrent refinement) when it reads `copiers` == 0 just before
-   *     its CAS; else TOMBSTONE. `copiers` counts threads inside copy work: every caller of
-   *     copySlot/copyOverflow increments it first (enterCopy, a volatile getAndAdd) and then reads
-   *     its source with volatile reads (copySlot's value read, overflowCopied and overflow). A
-   *     removal of k in table t has made k's place in every older table dead before reaching t:
-   *     its slot TOMBPRIME (copySlotAndCheck runs copySlot to the end), or the overflow copied
-   *     (overflowCopied set), or no place at all (invariant 3). In the total order of these
-   *     volatile accesses, a copier of k's old place either incremented before the removal read
-   *     `copiers` (so the removal sees it and stores TOMBSTONE, which the late copy's expected
-   *     null does not match), or increments after that read and then finds the source dead
-   *     (TOMBPRIME, or overflowCopied) and copies nothing. So no copy ever lands on a removal's
-   *     null. `copiers` is written only during resizes, so the check costs one read of a field
-   *     beside `table`.
    *
    * Linearization points. get: the acquire read of the value slot (or of the overflow
    * reference) in the table where the key is not primed; a clear miss linearizes at the read of
@@ -201,8 +183,6 @@ public final class ProbingHashMap<K, V> extends WeaklyConsistentMap<K, V> {
   private final int minLength;
   private final LongAdder count = new LongAdder();
   private volatile Table table;
-  /** Threads inside a resize copy (invariant 5); changed only while a resize is under way. */
-  private volatile int copiers;
 
 
   /** Creates an empty map with a small table. */
@@ -444,7 +424,7 @@ public final class ProbingHashMap<K, V> extends WeaklyConsistentMap<K, V> {
           Object v = ov.get(key, h); // boxes the hash: the overflow path allocates
           return v == TOMBSTONE ? null : (V) v;
         }
-        copyOverflowGuarded(t, t.next);
+        copyOverflow(t, t.next);
         t = helpAndNext(t);
       }
     }
@@ -648,7 +628,7 @@ public final class ProbingHashMap<K, V> extends WeaklyConsistentMap<K, V> {
           if (r != RETRY_NEXT) {
             return r;
           }
-          copyOverflowGuarded(t, t.next); // invariant 3: the overflow reaches `next` before this write
+          copyOverflow(t, t.next); // invariant 3: the overflow reaches `next` before this write
           t = help ? helpAndNext(t) : t.next;
           continue outer;
         }
@@ -673,10 +653,7 @@ public final class ProbingHashMap<K, V> extends WeaklyConsistentMap<K, V> {
         if ((putVal == TOMBSTONE && !wasLive) || v == putVal) {
           return v; // nothing to change
         }
-        // invariant 5: a removal stores null instead of TOMBSTONE when no copy is in flight, so
-        // G1's post-write barrier filters the store (a non-null store dirties a card)
-        Object stored = putVal == TOMBSTONE && copiers == 0 ? null : putVal;
-        if (casVal(kvs, i, v, stored)) { // linearization point
+        if (casVal(kvs, i, v, putVal)) { // linearization point
           if (exp != null) {
             counted(t, h, wasLive, putVal);
           }
@@ -782,13 +759,8 @@ public final class ProbingHashMap<K, V> extends WeaklyConsistentMap<K, V> {
   /** Copies slot {@code i} of {@code t} (whose value may be primed) and returns {@code t.next}. */
   private Table copySlotAndCheck(Table t, int i, boolean help) {
     Table n = t.next; // non-null: a Prime or a writer meeting `next` means the resize started
-    enterCopy();
-    try {
-      if (copySlot(t, i, n)) {
-        addCopyDone(t, 1);
-      }
-    } finally {
-      exitCopy();
+    if (copySlot(t, i, n)) {
+      addCopyDone(t, 1);
     }
     if (help) {
       helpCopy();
@@ -801,12 +773,7 @@ public final class ProbingHashMap<K, V> extends WeaklyConsistentMap<K, V> {
     Table t = table;
     Table n = t.next;
     if (n != null) {
-      enterCopy();
-      try {
-        copyChunk(t, n);
-      } finally {
-        exitCopy();
-      }
+      copyChunk(t, n);
     }
   }
 
@@ -863,7 +830,7 @@ public final class ProbingHashMap<K, V> extends WeaklyConsistentMap<K, V> {
    * Makes slot {@code i} of {@code t} dead, copying its live value into {@code n} first. Returns
    * true for exactly one caller per slot: the one that made it dead or whose copy landed.
    */
-  private boolean copySlot(Table t, int i, Table n) { // the caller is announced (enterCopy)
+  private boolean copySlot(Table t, int i, Table n) {
     Object[] kvs = t.kvs;
     Object k = keyAt(kvs, i);
     while (k == null) {
@@ -873,7 +840,7 @@ public final class ProbingHashMap<K, V> extends WeaklyConsistentMap<K, V> {
         k = keyAt(kvs, i);
       }
     }
-    Object v = valAtVolatile(kvs, i); // after enterCopy in the total order (invariant 5)
+    Object v = valAt(kvs, i);
     while (!(v instanceof Prime)) {
       Prime box = v == null || v == TOMBSTONE ? TOMBPRIME : new Prime(v);
       Object w = caxVal(kvs, i, v, box);
@@ -903,7 +870,7 @@ public final class ProbingHashMap<K, V> extends WeaklyConsistentMap<K, V> {
   }
 
   /** Freezes the overflow of {@code t} (whose resize has started) and copies its live entries. */
-  private void copyOverflow(Table t, Table n) { // the caller is announced (enterCopy)
+  private void copyOverflow(Table t, Table n) {
     if (t.overflowCopied) {
       return;
     }
@@ -936,37 +903,14 @@ public final class ProbingHashMap<K, V> extends WeaklyConsistentMap<K, V> {
       if (n == null) {
         return t;
       }
-      enterCopy();
-      try {
-        copyOverflow(t, n);
-        int done = 0;
-        for (int j = 0; j < t.length; j++) {
-          if (copySlot(t, j, n)) {
-            done++;
-          }
-        }
-        addCopyDone(t, done);
-      } finally {
-        exitCopy();
-      }
-    }
-  }
-
-  /** Announces a copier (invariant 5); the copy reads its source only after this. */
-  private void enterCopy() {
-    COPIERS.getAndAdd(this, 1);
-  }
-
-  private void exitCopy() {
-    COPIERS.getAndAdd(this, -1);
-  }
-
-  private void copyOverflowGuarded(Table t, Table n) {
-    enterCopy();
-    try {
       copyOverflow(t, n);
-    } finally {
-      exitCopy();
+      int done = 0;
+      for (int j = 0; j < t.length; j++) {
+        if (copySlot(t, j, n)) {
+          done++;
+        }
+      }
+      addCopyDone(t, done);
     }
   }
 
@@ -1191,10 +1135,6 @@ public final class ProbingHashMap<K, V> extends WeaklyConsistentMap<K, V> {
     return ArrayAccess.getAcquire(kvs, (i << 1) + 1);
   }
 
-  private static Object valAtVolatile(Object[] kvs, int i) {
-    return ArrayAccess.getVolatile(kvs, (i << 1) + 1);
-  }
-
   /** CAS of an empty key slot to {@code key} (or SEALED). */
   private static boolean casKey(Object[] kvs, int i, Object key) {
     return ArrayAccess.cas(kvs, i << 1, null, key);
@@ -1209,7 +1149,6 @@ public final class ProbingHashMap<K, V> extends WeaklyConsistentMap<K, V> {
   }
 
   private static final VarHandle TABLE;
-  private static final VarHandle COPIERS;
   private static final VarHandle NEXT;
   private static final VarHandle OVERFLOW;
   private static final VarHandle OVERFLOW_CLAIM;
@@ -1221,7 +1160,6 @@ public final class ProbingHashMap<K, V> extends WeaklyConsistentMap<K, V> {
     try {
       MethodHandles.Lookup l = MethodHandles.lookup();
       TABLE = l.findVarHandle(ProbingHashMap.class, "table", Table.class);
-      COPIERS = l.findVarHandle(ProbingHashMap.class, "copiers", int.class);
       NEXT = l.findVarHandle(Table.class, "next", Table.class);
       OVERFLOW = l.findVarHandle(Table.class, "overflow", Object.class);
       OVERFLOW_CLAIM = l.findVarHandle(Table.class, "overflowClaim", int.class);
