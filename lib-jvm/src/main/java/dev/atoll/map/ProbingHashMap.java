@@ -108,6 +108,11 @@ public final class ProbingHashMap<K, V> extends WeaklyConsistentMap<K, V> {
    *     frozen and copied (copyOverflow), or its window holds a SEALED slot before any null (then
    *     k was never here). Copies write with expected value "never written" (null), so a copy
    *     arriving late never overwrites a newer write or a tombstone in `next`.
+   * (4) A value slot becomes a Prime only after `next` is set (only copySlot primes, and it runs
+   *     with `next` in hand). So a thread that reads a value slot (acquire) and then finds
+   *     t.next == null (volatile) knows that value is no Prime: if it were, the priming CAS, and
+   *     the setting of `next` before it, would be visible. get and putIfMatch test `next` instead
+   *     of `v instanceof Prime`, which would load the value object (a cache miss at 1M entries).
    *
    * Linearization points. get: the acquire read of the value slot (or of the overflow
    * reference) in the table where the key is not primed; a clear miss linearizes at the read of
@@ -400,7 +405,8 @@ public final class ProbingHashMap<K, V> extends WeaklyConsistentMap<K, V> {
       int i = find(t, key, h);
       if (i >= 0) {
         Object v = valAt(t.kvs, i);
-        if (!(v instanceof Prime)) {
+        // invariant 4: with no `next` read after the slot, v is no Prime, and v is not dereferenced
+        if (t.next == null || !(v instanceof Prime)) {
           return v == TOMBSTONE ? null : (V) v;
         }
         t = copySlotAndCheck(t, i, true); // being copied: the value lives in the next table
@@ -633,8 +639,10 @@ public final class ProbingHashMap<K, V> extends WeaklyConsistentMap<K, V> {
       }
       Object v = valAt(kvs, i);
       for (;;) {
-        if (v instanceof Prime || t.next != null) {
-          // a resize is under way: writes go to the newest table, after this slot is copied
+        if (t.next != null) {
+          // a resize is under way: writes go to the newest table, after this slot is copied.
+          // Invariant 4: when `next` is null here, v (read before it) is no Prime, so the fast
+          // path never loads the value object's class word (a cache miss at scale).
           t = copySlotAndCheck(t, i, help);
           continue outer;
         }
