@@ -13,8 +13,9 @@ package dev.atoll.lock;
  * <p><b>Owner.</b> An entry acquired by a blocking call ({@code entry}, {@code tryEntry},
  * {@code entryInterruptibly}, {@code batchLock}) belongs to the acquiring thread: using or closing
  * it from another thread throws {@link IllegalStateException}. An entry acquired asynchronously
- * ({@code lockAsync}, {@code batchLockAsync}, the Kotlin {@code lock}) belongs to no thread (a
- * coroutine resumes on any thread) and may be used and closed from any thread, one at a time.
+ * ({@code lockAsync}, {@code batchLockAsync}, {@code lockRequest}, the Kotlin {@code lock})
+ * belongs to no thread (a coroutine resumes on any thread) and may be used and closed from any
+ * thread, one at a time.
  * Using an entry after {@code close()} throws {@link IllegalStateException}.
  *
  * <p><b>Memory consistency effects.</b> Actions of a holder before {@code close()} happen-before
