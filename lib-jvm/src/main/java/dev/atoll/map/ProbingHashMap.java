@@ -15,6 +15,7 @@ import java.util.Objects;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
@@ -183,7 +184,11 @@ public final class ProbingHashMap<K, V> extends WeaklyConsistentMap<K, V> {
   private final int minLength;
   private final LongAdder count = new LongAdder();
   private volatile Table table;
-
+  /**
+   * Test hook, null outside tests: called by a resize copy with the key it is about to copy, after
+   * its source is frozen (a primed slot, or the frozen overflow) and before the copy is written.
+   */
+  Consumer<Object> copyHook;
 
   /** Creates an empty map with a small table. */
   public ProbingHashMap() {
@@ -248,6 +253,11 @@ public final class ProbingHashMap<K, V> extends WeaklyConsistentMap<K, V> {
   @Override
   public boolean isEmpty() {
     return count.sum() <= 0;
+  }
+
+  /** The top table (for tests). */
+  Table topTable() {
+    return table;
   }
 
   /** The current table length in key/value slot pairs (for tests and footprint checks). */
@@ -856,6 +866,10 @@ public final class ProbingHashMap<K, V> extends WeaklyConsistentMap<K, V> {
     if (v == TOMBPRIME) {
       return false;
     }
+    Consumer<Object> hook = copyHook;
+    if (hook != null) {
+      hook.accept(k);
+    }
     Object value = ((Prime) v).value;
     // "never written" expected: a late copy cannot overwrite a newer write in `n` (invariant 3)
     boolean copied = putIfMatch(n, k, hash(k), value, null, false) == null;
@@ -889,7 +903,13 @@ public final class ProbingHashMap<K, V> extends WeaklyConsistentMap<K, V> {
     }
     if (frozen.live > 0) {
       // idempotent: every entry is written with "never written" expected
-      frozen.forEachLive((k, v) -> putIfMatch(n, k, hash(k), v, null, false));
+      Consumer<Object> hook = copyHook;
+      frozen.forEachLive((k, v) -> {
+        if (hook != null) {
+          hook.accept(k);
+        }
+        putIfMatch(n, k, hash(k), v, null, false);
+      });
     }
     t.overflowCopied = true;
     tryPromote(t);
