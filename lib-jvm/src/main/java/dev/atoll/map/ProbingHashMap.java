@@ -15,6 +15,7 @@ import java.util.Objects;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
@@ -88,11 +89,14 @@ public final class ProbingHashMap<K, V> extends WeaklyConsistentMap<K, V> {
    *                       moves within a table, and never holds another key)
    *   null ──► SEALED     set by the resize copy: the slot is dead, inserts go to `next`
    * Value slot states:
-   *   null                key claimed, no value yet (== absent)
+   *   null                key claimed, no value yet (== absent; "never written")
    *   V ◄──► V' ◄──► TOMBSTONE   live value / removed (absent; the removed value is unreachable)
-   *   any of those ──► Prime(V) or TOMBPRIME      frozen by the copy (V being copied to `next`)
+   *   null ──► NULLPRIME                          dead, never written in this table
+   *   V or TOMBSTONE ──► Prime(V) or TOMBPRIME    frozen by the copy (V being copied to `next`)
    *   Prime(V) ──► TOMBPRIME                      copied; the slot is dead in this table
    * A Prime never goes back: once a slot is primed, every operation on its key continues in `next`.
+   * A value slot never returns to null, so NULLPRIME (dead and never written) and TOMBPRIME (dead
+   * after a write) are told apart forever; resize copies rely on that (invariant 3).
    *
    * Invariants.
    * (1) A key occupies at most one place of a table: one slot in its window, or the overflow.
@@ -106,8 +110,15 @@ public final class ProbingHashMap<K, V> extends WeaklyConsistentMap<K, V> {
    * (3) Before any write for key k lands in `next`, k's place in this table has been copied:
    *     its slot is primed and its value copied (copySlotAndCheck), or the whole overflow is
    *     frozen and copied (copyOverflow), or its window holds a SEALED slot before any null (then
-   *     k was never here). Copies write with expected value "never written" (null), so a copy
-   *     arriving late never overwrites a newer write or a tombstone in `next`.
+   *     k was never here). Copies write with expected value "never written" (null), and a copy
+   *     lands only if its key's place was never written in any table from `next` up to the one
+   *     it lands in: it walks on past a dead place only if that place is NULLPRIME, SEALED
+   *     ahead of the key, or a frozen overflow without the key, and it gives up (stale) at any
+   *     other place (a value, a tombstone, Prime(V) or TOMBPRIME; an overflow entry). Those
+   *     states are final, so the first write for k in or after `next` is the one copy of k's
+   *     old value that lands, and every later write for k comes after it. A copy that stalls
+   *     after freezing its source therefore never puts an old value back, not even after k was
+   *     removed in `next` and `next`'s own resize dropped that tombstone (a chained resize).
    * (4) A value slot becomes a Prime only after `next` is set (only copySlot primes, and it runs
    *     with `next` in hand). So a thread that reads a value slot (acquire) and then finds
    *     t.next == null (volatile) knows that value is no Prime: if it were, the priming CAS, and
@@ -128,7 +139,8 @@ public final class ProbingHashMap<K, V> extends WeaklyConsistentMap<K, V> {
    * table (helpCopy) before continuing. Chunks are claimed with getAndAdd on `copyIndex`; after
    * two passes of claims (a claimant may stall) a helper scans the whole table. copySlot is
    * idempotent and reports "done" to exactly one thread per slot (the one whose CAS made it dead
-   * or whose copy landed), so `copyDone` reaches `length` exactly once; with the overflow copied
+   * or whose copy landed: by invariant 3 at most one copy of a slot lands, even with chained
+   * resizes), so `copyDone` reaches `length` exactly once; with the overflow copied
    * the table is promoted (CAS table: t -> t.next). The overflow is copied by the first helper
    * (claimed with overflowClaim), and again by anyone who needs it (an operation on a key kept
    * there, a helper that finds no slot work left, an iterator): copying it is idempotent. Why it finishes: every step is a CAS that
@@ -164,8 +176,10 @@ public final class ProbingHashMap<K, V> extends WeaklyConsistentMap<K, V> {
   static final Object TOMBSTONE = new Sentinel("TOMBSTONE");
   /** Key slot: sealed empty by the copy; inserts go to the next table. */
   static final Object SEALED = new Sentinel("SEALED");
-  /** Value slot: dead in this table (copied, or nothing to copy). */
+  /** Value slot: dead in this table after a write here (its value copied, or it was a tombstone). */
   static final Prime TOMBPRIME = new Prime(TOMBSTONE);
+  /** Value slot: dead in this table and never written here (primed from null); copies pass it. */
+  static final Prime NULLPRIME = new Prime(null);
   /** Expected value: none, write unconditionally. */
   private static final Object NO_MATCH_OLD = new Sentinel("NO_MATCH_OLD");
   /** Expected value: any live value. */
@@ -183,7 +197,11 @@ public final class ProbingHashMap<K, V> extends WeaklyConsistentMap<K, V> {
   private final int minLength;
   private final LongAdder count = new LongAdder();
   private volatile Table table;
-
+  /**
+   * Test hook, null outside tests: called by a resize copy with the key it is about to copy, after
+   * its source is frozen (a primed slot, or the frozen overflow) and before the copy is written.
+   */
+  Consumer<Object> copyHook;
 
   /** Creates an empty map with a small table. */
   public ProbingHashMap() {
@@ -248,6 +266,11 @@ public final class ProbingHashMap<K, V> extends WeaklyConsistentMap<K, V> {
   @Override
   public boolean isEmpty() {
     return count.sum() <= 0;
+  }
+
+  /** The top table (for tests). */
+  Table topTable() {
+    return table;
   }
 
   /** The current table length in key/value slot pairs (for tests and footprint checks). */
@@ -629,6 +652,12 @@ public final class ProbingHashMap<K, V> extends WeaklyConsistentMap<K, V> {
             return r;
           }
           copyOverflow(t, t.next); // invariant 3: the overflow reaches `next` before this write
+          if (exp == null) {
+            Object d = ((Overflow) t.overflow).get(key, h); // frozen now: final
+            if (d != null) {
+              return d; // a copy that meets a write for its key is stale (invariant 3)
+            }
+          }
           t = help ? helpAndNext(t) : t.next;
           continue outer;
         }
@@ -643,7 +672,14 @@ public final class ProbingHashMap<K, V> extends WeaklyConsistentMap<K, V> {
           // a resize is under way: writes go to the newest table, after this slot is copied.
           // Invariant 4: when `next` is null here, v (read before it) is no Prime, so the fast
           // path never loads the value object's class word (a cache miss at scale).
-          t = copySlotAndCheck(t, i, help);
+          Table n = copySlotAndCheck(t, i, help);
+          if (exp == null) {
+            Object d = valAt(kvs, i); // dead now: final
+            if (d != NULLPRIME) {
+              return d; // a copy that meets a write for its key is stale (invariant 3)
+            }
+          }
+          t = n;
           continue outer;
         }
         if (!matches(v, exp, identity)) {
@@ -842,10 +878,10 @@ public final class ProbingHashMap<K, V> extends WeaklyConsistentMap<K, V> {
     }
     Object v = valAt(kvs, i);
     while (!(v instanceof Prime)) {
-      Prime box = v == null || v == TOMBSTONE ? TOMBPRIME : new Prime(v);
+      Prime box = v == null ? NULLPRIME : v == TOMBSTONE ? TOMBPRIME : new Prime(v);
       Object w = caxVal(kvs, i, v, box);
       if (w == v) {
-        if (box == TOMBPRIME) {
+        if (box == TOMBPRIME || box == NULLPRIME) {
           return true; // nothing to copy: dead at once
         }
         v = box;
@@ -853,11 +889,15 @@ public final class ProbingHashMap<K, V> extends WeaklyConsistentMap<K, V> {
       }
       v = w;
     }
-    if (v == TOMBPRIME) {
+    if (v == TOMBPRIME || v == NULLPRIME) {
       return false;
     }
+    Consumer<Object> hook = copyHook;
+    if (hook != null) {
+      hook.accept(k);
+    }
     Object value = ((Prime) v).value;
-    // "never written" expected: a late copy cannot overwrite a newer write in `n` (invariant 3)
+    // "never written" expected: a late copy never lands over, or beyond, a newer write (invariant 3)
     boolean copied = putIfMatch(n, k, hash(k), value, null, false) == null;
     while (v != TOMBPRIME) {
       Object w = caxVal(kvs, i, v, TOMBPRIME);
@@ -889,7 +929,13 @@ public final class ProbingHashMap<K, V> extends WeaklyConsistentMap<K, V> {
     }
     if (frozen.live > 0) {
       // idempotent: every entry is written with "never written" expected
-      frozen.forEachLive((k, v) -> putIfMatch(n, k, hash(k), v, null, false));
+      Consumer<Object> hook = copyHook;
+      frozen.forEachLive((k, v) -> {
+        if (hook != null) {
+          hook.accept(k);
+        }
+        putIfMatch(n, k, hash(k), v, null, false);
+      });
     }
     t.overflowCopied = true;
     tryPromote(t);
