@@ -191,7 +191,9 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
    *
    * Map operations. get/put/remove/replace/containsKey on a FREE slot (or an absent key) run
    * entirely inside one shard-lock critical section, which is the same as lock-operate-unlock on
-   * the key lock (and barges like a newcomer). On a HELD slot they queue like entry() and operate
+   * the key lock (and barges like a newcomer); get and containsKey do not even set HELD: every
+   * write of a value takes the shard lock, so the value read there is the key's value at the
+   * read of the FREE lock word, their linearization point. On a HELD slot they queue like entry() and operate
    * when granted. compute/computeIfAbsent/computeIfPresent/merge take the key lock (an Entry) and
    * run the user function outside the shard lock. Iteration copies one shard at a time (weakly
    * consistent); fast holders have no value, so iteration and size never look at the cells.
@@ -1127,7 +1129,14 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
         K k = (K) key;
         slot = s.create(k, h);
       }
-      if (mayTake(slot) && take(slot)) {
+      if ((op == GET || op == CONTAINS) && mayTake(slot)) {
+        // a read of a key nobody holds: under the shard lock the value cannot change (writes of
+        // holders, lock-free ones too, take it), so reading it here is the same as taking and
+        // releasing the key lock around the read, without the two CASes and the vacate; it
+        // linearizes at the read of the lock word in mayTake
+        result = operate(s, slot, op, value, expected); // GET promotes in an LRU map
+        held = null;
+      } else if (mayTake(slot) && take(slot)) {
         // free: the whole critical section is lock-operate-unlock of the key lock
         result = operate(s, slot, op, value, expected);
         woken = vacate(s, slot); // retires the slot if it is unused now
