@@ -2,6 +2,7 @@ package dev.atoll.lock;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.atoll.testkit.Seeds;
@@ -118,5 +119,28 @@ class LruLockMapTest {
     });
     assertTrue(map.size() <= capacity, "size " + map.size() + ", " + Seeds.describe(seed));
     assertEquals(map.size(), map.lockRecordCount(), Seeds.describe(seed));
+  }
+
+  /** The default shard count: 16 per processor, at most one shard per 64 keys of capacity. */
+  @Test
+  void defaultShardCountFollowsProcessorsAndCapacity() {
+    int byProcessors = Integer.highestOneBit(Runtime.getRuntime().availableProcessors() * 16 * 2 - 1);
+    assertEquals(1, LruLockMap.defaultShards(10));
+    assertEquals(1, LruLockMap.defaultShards(127));
+    assertEquals(Math.min(byProcessors, 2), LruLockMap.defaultShards(128));
+    assertEquals(Math.min(byProcessors, 128), LruLockMap.defaultShards(10_000));
+    assertEquals(byProcessors, LruLockMap.defaultShards(Integer.MAX_VALUE));
+    assertEquals(1, LruLockMap.defaultShards(-5));
+    assertThrows(IllegalArgumentException.class, () -> new LruLockMap<String, String>(0));
+    // a small cache is one shard: exact LRU order over all its keys
+    LruLockMap<Integer, Integer> small = new LruLockMap<>(3);
+    small.put(1, 1);
+    small.put(2, 2);
+    small.put(3, 3);
+    small.get(1);
+    small.put(4, 4); // evicts 2, the least recently used of the whole cache
+    assertNull(small.get(2));
+    assertEquals(1, small.get(1));
+    assertEquals(3, small.get(3));
   }
 }
