@@ -351,18 +351,11 @@ public final class HopscotchHashMap<K, V> extends WeaklyConsistentMap<K, V> {
       Object[] slots = t.slots;
       int mask = t.mask;
       int home = h & mask;
-      boolean moved = false;
-      if (x instanceof Frozen) {
-        x = ((Frozen) x).item;
+      Object r = step(x, key, h);
+      if (r != null && r != MOVED) {
+        return r;
       }
-      if (x instanceof Entry) {
-        Entry e = (Entry) x;
-        if (e.hash == h && (e.key == key || key.equals(e.key))) {
-          return e.value;
-        }
-      } else if (x == MOVED) {
-        moved = true;
-      }
+      boolean moved = r == MOVED;
       // Steps d >= 1: jump to the next set bit of the hop word; re-read the word after every slot.
       int d = 1;
       while (true) {
@@ -371,17 +364,11 @@ public final class HopscotchHashMap<K, V> extends WeaklyConsistentMap<K, V> {
           break;
         }
         d += Integer.numberOfTrailingZeros(bits);
-        x = slotAt(slots, (home + d) & mask);
-        if (x instanceof Frozen) {
-          x = ((Frozen) x).item;
-        }
-        if (x instanceof Entry) {
-          Entry e = (Entry) x;
-          if (e.hash == h && (e.key == key || key.equals(e.key))) {
-            return e.value;
-          }
-        } else if (x == MOVED) {
+        r = step(slotAt(slots, (home + d) & mask), key, h);
+        if (r == MOVED) {
           moved = true;
+        } else if (r != null) {
+          return r;
         }
         if (++d >= H) {
           break;
@@ -412,6 +399,21 @@ public final class HopscotchHashMap<K, V> extends WeaklyConsistentMap<K, V> {
       x = slotAt(t.slots, home);
       word = hopAt(t.hop, home);
     }
+  }
+
+  /**
+   * One step of lookOn: the value if slot content {@code x} (unwrapped when frozen) is the key's
+   * entry, MOVED if the slot has moved to the next table, otherwise null (values are never null).
+   */
+  private static Object step(Object x, Object key, int h) {
+    if (x instanceof Frozen) {
+      x = ((Frozen) x).item;
+    }
+    if (x instanceof Entry) {
+      Entry e = (Entry) x;
+      return e.hash == h && (e.key == key || key.equals(e.key)) ? e.value : null;
+    }
+    return x == MOVED ? MOVED : null;
   }
 
   /**
