@@ -409,14 +409,10 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
   public LockRequest<K, V> lockRequest(K key) {
     int h = spread(key);
     Shard<K, V> s = shardFor(h);
-    Object[] cells = s.cells;
-    int c = cellIndex(h);
-    if (ArrayAccess.getAcquire(cells, c) == null) {
-      Held<K, V> fast = new Held<>(this, key, h, null);
-      fast.request = true;
-      if (ArrayAccess.cas(cells, c, null, fast)) {
-        return fast; // granted: a fast holder, as tryFast
-      }
+    Held<K, V> fast = tryFast(s, key, h, null, false);
+    if (fast != null) {
+      fast.request = true; // read only by the requester: a plain write after publication is enough
+      return fast; // granted at once
     }
     synchronized (s) {
       s.claim(h);
@@ -1986,7 +1982,7 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
 
     // LockRequest: a plain Held was granted at once; a Waiter overrides the waiting part
 
-    private void checkRequest() {
+    final void checkRequest() {
       if (!request) {
         throw new IllegalStateException("entry of key " + key + " was not made by lockRequest");
       }
@@ -2029,10 +2025,7 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
     public void onReady(Runnable action) {
       Objects.requireNonNull(action, "action");
       checkRequest();
-      if (stateAcquire() == ABANDONED) {
-        throw new IllegalStateException("lock request of key " + key + " was cancelled");
-      }
-      action.run(); // granted at once: nothing to wait for
+      action.run(); // a plain Held was granted at once: nothing to wait for
     }
 
     @Override
@@ -2097,9 +2090,7 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
 
     @Override
     public dev.atoll.lock.Entry<K, V> poll() {
-      if (!request) {
-        return super.poll(); // throws
-      }
+      checkRequest();
       Object r = READY.getAndSet(this, null); // consume the wake-up before reading the state it announces
       if (r == CANCELLED) {
         READY.setVolatile(this, CANCELLED);
@@ -2110,9 +2101,7 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
     @Override
     public void onReady(Runnable action) {
       Objects.requireNonNull(action, "action");
-      if (!request) {
-        super.onReady(action); // throws
-      }
+      checkRequest();
       Object r = READY.compareAndExchange(this, (Object) null, (Object) action);
       if (r == null) {
         return; // pending: wake runs it
@@ -2129,9 +2118,7 @@ abstract class AbstractLockMap<K, V> extends AbstractMap<K, V> implements KeyLoc
 
     @Override
     public void cancel() {
-      if (!request) {
-        super.cancel(); // throws
-      }
+      checkRequest();
       if (delivered) {
         return;
       }
