@@ -214,8 +214,9 @@ public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements Concur
    * (or one int[] key). Below the root a branch normally has >= 2 entries, or one bucket or
    * INode child; a branch left with a single entry by a removal or cleanup is contracted into a
    * TNode (contracted()), which the next writer on that path (or the remover itself, on its way
-   * back up, or from the root by cleanAbove() if it started at the cache) merges into the parent. So removals shrink the trie back (mass removal ends with an
-   * empty root branch; see slotCount()). An INode of the root's generation leaves the trie only
+   * back up, or from the root by cleanAbove() if it started at the cache) merges into the
+   * parent. So removals shrink the trie back (mass removal ends with an empty root branch; see
+   * slotCount()). An INode of the root's generation leaves the trie only
    * by becoming a tomb (final) or when the root itself is replaced (a new generation): renewal
    * replaces only INodes of older generations.
    *
