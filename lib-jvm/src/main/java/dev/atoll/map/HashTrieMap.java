@@ -171,8 +171,28 @@ public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements Concur
    * replacing the root; remember() takes its entry back if the root changed meanwhile. So the
    * cache never keeps INodes of an older generation (which would keep removed entries or a
    * dropped snapshot's nodes reachable); at most a tombed INode stays until the next lookup on
-   * its path. Writers do not use the cache (they need the parent chain for contraction), and
-   * after a snapshot it refills only where writers have renewed paths (readers never renew).
+   * its path. After a snapshot the cache refills where writers have renewed paths (readers never
+   * renew); a writer's descent from the root remembers the level-12 INode it passes, as a lookup
+   * does.
+   *
+   * Writers start at the cache too (cachedForWrite(): the same generation check, root read
+   * first), which skips the top two levels of the descent, and pass no parent for the cached
+   * INode x. That is safe by the same argument: x, of the root's generation, is in the trie
+   * unless it is a tomb; a write below x commits only by a GCAS whose decision finds the root
+   * still of x's generation (else it aborts and the write restarts from the root), and a
+   * conditional write that fails reads x's main node (or a node below it) at an instant at which
+   * x was in the trie or frozen by a snapshot taken inside the operation's interval. The parent
+   * chain is needed only in two cases, both rare:
+   *   - x's main node is a tomb (a writer would clean x's parent): the writer drops x from the
+   *     cache and restarts from the root, whose descent cleans it (as any writer that meets a
+   *     tomb does).
+   *   - a removal that started at x leaves x itself a tomb (x's branch contracted to one entry):
+   *     the remover drops x from the cache and walks down from the root to x's parent
+   *     (cleanAbove()), merges the tomb there, and on the way back up merges each ancestor that
+   *     contracted in turn, as a removal from the root does on its way back up. If the path has
+   *     changed meanwhile (someone else merged it) or the root's generation has (a snapshot), it
+   *     stops; the tomb is then merged by the next writer that meets it.
+   * Any restart of a write that started at the cache goes from the root.
    *
    * Dependent loads of get() on 1M random keys: before this layout, 3 per level (INode, CNode,
    * array) on 4 levels, then ~60% of keys in buckets whose keys were compared with equals one
@@ -194,8 +214,9 @@ public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements Concur
    * (or one int[] key). Below the root a branch normally has >= 2 entries, or one bucket or
    * INode child; a branch left with a single entry by a removal or cleanup is contracted into a
    * TNode (contracted()), which the next writer on that path (or the remover itself, on its way
-   * back up) merges into the parent. So removals shrink the trie back (mass removal ends with an
-   * empty root branch; see slotCount()). An INode of the root's generation leaves the trie only
+   * back up, or from the root by cleanAbove() if it started at the cache) merges into the
+   * parent. So removals shrink the trie back (mass removal ends with an empty root branch; see
+   * slotCount()). An INode of the root's generation leaves the trie only
    * by becoming a tomb (final) or when the root itself is replaced (a new generation): renewal
    * replaces only INodes of older generations.
    *
@@ -204,7 +225,8 @@ public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements Concur
    *     committed node behind a pending proposal, decided by gcasComplete).
    *   put/putIfAbsent/replace/remove (all conditional forms): the commit CAS of the GCAS that
    *     installs the new main node (m's state: proposal -> null). A conditional operation whose
-   *     condition fails linearizes at the read of the main node it examined.
+   *     condition fails linearizes at the read of the main node it examined (for a write that
+   *     started at the lookup cache, see above why that node was current or frozen then).
    *   compute/computeIfAbsent/computeIfPresent/merge/replaceAll: built from get plus a conditional
    *     write that requires the value read to be still the same instance; a failed write retries
    *     with a fresh read, so the function may run more than once.
@@ -973,12 +995,47 @@ public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements Concur
    */
   private Object insert(K key, Object value, int condition, Object expected) {
     int h = hash(key);
-    while (true) {
-      INode r = readRoot(false);
+    INode r = readRoot(false);
+    INode x = cachedForWrite(h, r.gen);
+    if (x != null) {
+      Object res = insert(x, key, h, value, condition, expected, CACHE_LEVEL, null, r.gen);
+      if (res != RESTART) {
+        return res;
+      }
+    }
+    while (true) { // from the root: first descent without a usable cache entry, or any restart
+      r = readRoot(false);
       Object res = insert(r, key, h, value, condition, expected, 0, null, r.gen);
       if (res != RESTART) {
         return res;
       }
+    }
+  }
+
+  /**
+   * The lookup cache's INode for {@code h} if a writer may start there (see the notes: of the
+   * root's generation {@code gen}, read after the root), else null (no cache, no entry, or an
+   * entry of another generation, which is dropped).
+   */
+  private INode cachedForWrite(int h, Gen gen) {
+    Object[] c = lookupCache;
+    if (c == null) {
+      return null;
+    }
+    int ci = h & CACHE_MASK;
+    INode x = (INode) ArrayAccess.getAcquire(c, ci);
+    if (x == null || x.gen == gen) {
+      return x;
+    }
+    ArrayAccess.cas(c, ci, x, null);
+    return null;
+  }
+
+  /** Drops {@code x} from the lookup cache if it is still the entry for {@code h} (x is a tomb). */
+  private void forget(INode x, int h) {
+    Object[] c = lookupCache;
+    if (c != null) {
+      ArrayAccess.cas(c, h & CACHE_MASK, x, null);
     }
   }
 
@@ -987,6 +1044,9 @@ public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements Concur
       Object m = gcasRead(in);
       if (m instanceof Object[]) {
         Object[] a = (Object[]) m;
+        if (lev == CACHE_LEVEL && parent != null) {
+          remember(in, h, startGen); // came from the root: later writes on this path start here
+        }
         int i = slotOf(h, lev);
         Object k = a[i];
         Object v = a[i + 1];
@@ -1050,7 +1110,11 @@ public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements Concur
         return gcas(in, a, next) ? null : RESTART;
       }
       if (m instanceof TNode) {
-        clean(parent, lev - BITS);
+        if (parent != null) {
+          clean(parent, lev - BITS);
+        } else {
+          forget(in, h); // a tombed cache entry: the restart from the root cleans it
+        }
         return RESTART;
       }
       LNode ln = (LNode) m;
@@ -1068,11 +1132,65 @@ public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements Concur
    */
   private Object delete(Object key, int condition, Object expected) {
     int h = hash(key);
-    while (true) {
-      INode r = readRoot(false);
+    INode r = readRoot(false);
+    INode x = cachedForWrite(h, r.gen);
+    if (x != null) {
+      Object res = delete(x, key, h, condition, expected, CACHE_LEVEL, null, r.gen);
+      if (res != RESTART) {
+        if (res != null && gcasRead(x) instanceof TNode) {
+          // The removal contracted the cached INode itself; its parent is above the cache level.
+          forget(x, h);
+          cleanAbove(readRoot(false), null, 0, x, h, r.gen);
+        }
+        return res;
+      }
+    }
+    while (true) { // from the root: first descent without a usable cache entry, or any restart
+      r = readRoot(false);
       Object res = delete(r, key, h, condition, expected, 0, null, r.gen);
       if (res != RESTART) {
         return res;
+      }
+    }
+  }
+
+  /**
+   * After a removal that started at the cached INode {@code tombed} (level CACHE_LEVEL) and left
+   * it a tomb: walks from {@code in} (level {@code lev}, child of {@code parent}) down the path of
+   * {@code h} to tombed's parent, merges the tomb there, and on the way back up merges every
+   * ancestor that contracted to a tomb in turn, as a removal from the root does. Stops where the
+   * path no longer leads to {@code tombed} (someone else cleaned it) or where the generation is no
+   * longer {@code gen} (a snapshot came between; the next writer on the path cleans the tomb).
+   */
+  private void cleanAbove(INode in, INode parent, int lev, INode tombed, int h, Gen gen) {
+    if (in.gen != gen) {
+      return;
+    }
+    Object m = gcasRead(in);
+    if (!(m instanceof Object[])) {
+      return;
+    }
+    Object[] a = (Object[]) m;
+    int i = slotOf(h, lev);
+    if (a[i] != SUBTRIE || a[i + 1] == null) {
+      return;
+    }
+    INode child = (INode) a[i + 1];
+    if (lev + BITS == CACHE_LEVEL) {
+      if (child != tombed) {
+        return;
+      }
+      Object cm = gcasRead(child);
+      if (cm instanceof TNode) {
+        cleanParent((TNode) cm, child, in, h, CACHE_LEVEL, gen);
+      }
+    } else {
+      cleanAbove(child, in, lev + BITS, tombed, h, gen);
+    }
+    if (parent != null) {
+      Object now = gcasRead(in);
+      if (now instanceof TNode) {
+        cleanParent((TNode) now, in, parent, h, lev, gen);
       }
     }
   }
@@ -1083,6 +1201,9 @@ public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements Concur
       Object res;
       if (m instanceof Object[]) {
         Object[] a = (Object[]) m;
+        if (lev == CACHE_LEVEL && parent != null) {
+          remember(in, h, startGen); // came from the root: later writes on this path start here
+        }
         int i = slotOf(h, lev);
         Object k = a[i];
         Object v = a[i + 1];
@@ -1147,7 +1268,11 @@ public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements Concur
           res = v;
         }
       } else if (m instanceof TNode) {
-        clean(parent, lev - BITS);
+        if (parent != null) {
+          clean(parent, lev - BITS);
+        } else {
+          forget(in, h); // a tombed cache entry: the restart from the root cleans it
+        }
         return RESTART;
       } else {
         LNode ln = (LNode) m;

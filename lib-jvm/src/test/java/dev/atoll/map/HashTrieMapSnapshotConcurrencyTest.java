@@ -104,11 +104,25 @@ class HashTrieMapSnapshotConcurrencyTest {
    */
   @Test
   void writesRacingWithRenewalAreNotLost() {
+    racingWrites(new HashTrieMap<>(), 16);
+  }
+
+  /**
+   * The same through the lookup cache: with the hash {@code k << 12} all keys share the first two
+   * levels, and with about nine keys present the trie keeps splitting into one third-level INode
+   * (which writers then start at, from the cache) and contracting back (a removal that starts at
+   * the cached INode and tombs it must merge it upwards), while snapshots make the cached INode
+   * stale. A write that committed on a stale or detached INode would be lost and caught at once.
+   */
+  @Test
+  void writesThroughTheLookupCacheRacingWithSnapshotsAndContractionAreNotLost() {
+    racingWrites(new HashTrieMap<>(k -> k << 12), 3);
+  }
+
+  private static void racingWrites(HashTrieMap<Integer, Integer> map, int keys) {
     long seed = Seeds.next();
     int threads = 4;
-    int keys = 16;
     int ops = 150_000;
-    HashTrieMap<Integer, Integer> map = new HashTrieMap<>();
     Threads.run(threads, t -> {
       SplittableRandom rnd = new SplittableRandom(seed + t);
       Map<Integer, Integer> model = new HashMap<>();

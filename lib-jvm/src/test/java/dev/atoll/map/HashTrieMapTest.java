@@ -368,6 +368,60 @@ class HashTrieMapTest extends ConcurrentMapContract {
     assertTrue(mixed.isEmpty());
   }
 
+  /**
+   * Writes that start at the lookup cache's third-level INode: with the hash {@code k << 12} every
+   * key takes index 0 at the first two levels, so nine keys split the buckets down to one
+   * third-level INode, which the root descents of the puts put into the cache. Removals then start
+   * there; the one that leaves a single entry contracts that INode to a tomb, and must merge it
+   * (and then the second-level branch, left with one leaf) back up to the root although it started
+   * below them.
+   */
+  @Test
+  void writesThroughTheLookupCacheContractAboveIt() {
+    HashTrieMap<Integer, Integer> m = new HashTrieMap<>(k -> k << 12);
+    for (int k = 0; k < 9; k++) {
+      assertNull(m.put(k, k));
+    }
+    assertEquals(3, m.depth());
+    for (int k = 0; k < 9; k++) {
+      assertEquals(k, m.put(k, -k)); // through the cache
+      assertEquals(-k, m.get(k));
+    }
+    HashTrieMap<Integer, Integer> snap = m.snapshot(); // drops the cache; writes renew the path
+    for (int k = 0; k < 8; k++) {
+      assertEquals(-k, m.remove(k));
+      assertNull(m.get(k));
+      assertEquals(-k, snap.get(k));
+    }
+    assertEquals(1, m.depth(), "the last entry must be merged back into the root");
+    assertEquals(1, m.slotCount());
+    assertEquals(-8, m.get(8));
+    assertEquals(9, snap.size());
+    assertEquals(3, snap.depth());
+
+    // the same without a snapshot in between: the removals start at the cached INode
+    for (int k = 0; k < 9; k++) {
+      m.put(k, k);
+    }
+    assertEquals(3, m.depth());
+    for (int k = 0; k < 9; k++) {
+      assertEquals(k, m.get(k)); // the cache holds the third-level INode
+    }
+    for (int k = 1; k < 9; k++) {
+      assertEquals(k, m.remove(k));
+    }
+    assertEquals(1, m.depth(), "the last entry must be merged back into the root");
+    assertEquals(Map.of(0, 0), new HashMap<>(m));
+    for (int k = 0; k < 20; k++) { // grows again: a new third-level INode replaces the tomb in the cache
+      m.put(k, k);
+    }
+    for (int k = 0; k < 20; k++) {
+      assertEquals(k, m.remove(k));
+    }
+    assertEquals(0, m.slotCount());
+    assertEquals(1, m.depth());
+  }
+
   @Test
   void lookupCacheFollowsWritesSnapshotsAndClear() {
     // 200k keys make third-level INodes, which lookups put in the lookup cache; the cache must
