@@ -148,17 +148,20 @@ public final class ProbingHashMap<K, V> extends WeaklyConsistentMap<K, V> {
    *     read of `table` that R began with (copyDone and overflowCopied are read by the
    *     promotion, after the copiers counted done saw each slot dead), and in the tables from
    *     there up to t, R copied k's place itself (copySlotAndCheck makes the slot final and
-   *     reads it volatile; copyOverflow ends with overflowCopied set or read) before walking on.
-   *     So the deaths D < R's read of `copiers`.
-   *     (b) Every copy of k comes from a place P of k in an older table and is made by a copier
-   *     C that saw P live (Prime(V) read or made by a volatile access, or `overflowCopied` read
-   *     false): C's raise < that access < the death of P (a volatile access sees the latest
-   *     earlier write, and deaths are final). If that death is before R's read, so is C's raise;
-   *     if C's copy of k lands or walks on at S after R's clearing CAS, C's lowering comes later
-   *     still, so R's read sees C counted and `copiers` != 0 (every lowering follows its own
-   *     raise, so a zero sum means every copier raised before it has also lowered). Then R
-   *     stores TOMBSTONE, a contradiction. If instead C raises after R's read, C's source access
-   *     comes after the deaths D and sees P dead: C copies nothing of k.
+   *     reads it volatile; copyOverflow ends with overflowCopied set or read) before walking on,
+   *     or met a SEALED slot ahead of k (no place). So every such death < R's read of `copiers`.
+   *     (b) Every copy of k that could reach S comes from a place P of k in a table older than
+   *     t, made by a copier C that saw P live by a volatile access A (Prime(V) read or made by
+   *     copySlot, or `overflowCopied` read false). C raised before A; A < the death of P (a
+   *     volatile read sees the latest earlier write, and deaths are final); and that death <
+   *     R's read by (a). So C raised before R's read. If C's copy reached S (landed on it, or
+   *     walked past the NULLPRIME it became) after R's clearing CAS, C lowered after that CAS,
+   *     so after R's read: R's read counted C's raise and not its lowering, so it read
+   *     `copiers` != 0 (each copier lowers only after its own raise, so a zero sum has every
+   *     counted raise matched by its lowering) and R stored TOMBSTONE: a contradiction. A
+   *     copier that raises after R's read sees every place older than t dead: it copies
+   *     nothing of k. (A copy of k that landed at S before the clearing CAS is just a value
+   *     that the removal then removed.)
    *     (c) Copies of k from t itself or later tables read a place at or after S: the slot S is
    *     null, then NULLPRIME, from which nothing is copied, until a later write for k, whose
    *     value is then the newest one. So a cleared null is met only by non-copy writes, for
@@ -169,9 +172,10 @@ public final class ProbingHashMap<K, V> extends WeaklyConsistentMap<K, V> {
    *
    * Linearization points. get: the acquire read of the value slot (or of the overflow
    * reference) in the table where the key is not primed; a clear miss linearizes at the read of
-   * the null key slot. Writes: the successful CAS on the value slot (or on the overflow
-   * reference); a failed condition linearizes at the read that refuted it. compute and friends:
-   * a read followed by a CAS that expects the very instance read (identity), retried on failure.
+   * the null key slot. Writes: the successful CAS on the value slot (a removal's CAS stores
+   * TOMBSTONE or null alike, invariant 5), or on the overflow reference; a failed condition
+   * linearizes at the read that refuted it. compute and friends: a read followed by a CAS that
+   * expects the very instance read (identity), retried on failure.
    *
    * Resize. resize(t) allocates `next` sized for the live count (target load 3/8, hysteresis:
    * grow when half the key slots are claimed, shrink when live entries < length/8, checked on a
