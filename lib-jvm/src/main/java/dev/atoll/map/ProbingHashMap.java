@@ -25,9 +25,9 @@ import java.util.function.Predicate;
  * take no lock and allocate nothing, writes are one compare-and-set on a slot, and the table
  * grows and shrinks by an incremental resize that every thread meeting it helps forward.
  *
- * <p>Keys and values must not be null ({@link NullPointerException}). Removing an entry leaves a
- * tombstone in its value slot, so the removed value is no longer reachable from the map; resizes
- * purge tombstones. The table starts small, grows when half of its key slots are in use and
+ * <p>Keys and values must not be null ({@link NullPointerException}). Removing an entry clears
+ * its value slot (or leaves a tombstone there while a resize copy is in flight), so the removed
+ * value is no longer reachable from the map; the key slot stays claimed until a resize purges it. The table starts small, grows when half of its key slots are in use and
  * shrinks when fewer than an eighth of its slots hold entries.
  *
  * <h2>Iteration</h2>
@@ -89,14 +89,18 @@ public final class ProbingHashMap<K, V> extends WeaklyConsistentMap<K, V> {
    *                       moves within a table, and never holds another key)
    *   null ──► SEALED     set by the resize copy: the slot is dead, inserts go to `next`
    * Value slot states:
-   *   null                key claimed, no value yet (== absent; "never written")
-   *   V ◄──► V' ◄──► TOMBSTONE   live value / removed (absent; the removed value is unreachable)
-   *   null ──► NULLPRIME                          dead, never written in this table
+   *   null                absent: key claimed, no value yet ("never written"), or removed while
+   *                       no copier was in flight ("cleared", invariant 5)
+   *   V ◄──► V' ◄──► TOMBSTONE   live value / removed while a copier was in flight (absent; the
+   *                       removed value is unreachable either way)
+   *   V ──► null          removed while no copier was in flight (invariant 5)
+   *   null ──► NULLPRIME                          dead, never written or cleared in this table
    *   V or TOMBSTONE ──► Prime(V) or TOMBPRIME    frozen by the copy (V being copied to `next`)
    *   Prime(V) ──► TOMBPRIME                      copied; the slot is dead in this table
    * A Prime never goes back: once a slot is primed, every operation on its key continues in `next`.
-   * A value slot never returns to null, so NULLPRIME (dead and never written) and TOMBPRIME (dead
-   * after a write) are told apart forever; resize copies rely on that (invariant 3).
+   * Only a removal returns a value slot to null, and only when no copy can land on that null or
+   * walk past the NULLPRIME it may become (invariant 5); so for copies, null and NULLPRIME still
+   * mean "never written" and TOMBPRIME "dead after a write" (invariant 3).
    *
    * Invariants.
    * (1) A key occupies at most one place of a table: one slot in its window, or the overflow.
@@ -119,17 +123,59 @@ public final class ProbingHashMap<K, V> extends WeaklyConsistentMap<K, V> {
    *     old value that lands, and every later write for k comes after it. A copy that stalls
    *     after freezing its source therefore never puts an old value back, not even after k was
    *     removed in `next` and `next`'s own resize dropped that tombstone (a chained resize).
+   *     A null or NULLPRIME left by a clearing removal (invariant 5) breaks "never written", but
+   *     no copy of k ever meets one: invariant 5 shows that no copy of k is in flight when the
+   *     removal clears, and that none can start later from a place older than the cleared slot.
    * (4) A value slot becomes a Prime only after `next` is set (only copySlot primes, and it runs
    *     with `next` in hand). So a thread that reads a value slot (acquire) and then finds
    *     t.next == null (volatile) knows that value is no Prime: if it were, the priming CAS, and
    *     the setting of `next` before it, would be visible. get and putIfMatch test `next` instead
    *     of `v instanceof Prime`, which would load the value object (a cache miss at 1M entries).
+   * (5) A removal clears (stores null, which G1's post-write barrier filters out, where a
+   *     TOMBSTONE store from another region takes the barrier's slow path) only when it reads
+   *     `copiers` == 0 (volatile) after reading t.next == null in the table t it writes in, just
+   *     before its CAS; otherwise it stores TOMBSTONE. The overflow always keeps TOMBSTONE.
+   *     `copiers` counts copiers in flight: every copy work (a helpCopy chunk, the slot copy of
+   *     a reader or writer, an overflow copy, settledTable) raises it (getAndAdd, volatile)
+   *     before it reads or freezes any source place and lowers it after all its copies have
+   *     landed or given up; a copy inside a copy (exp == null in putIfMatch) is covered by its
+   *     outer copier. A copier reads its source places only with volatile accesses (copySlot's
+   *     volatile read and CASes; `overflowCopied` and `overflow` are volatile). Why no copy of k
+   *     meets a cleared slot S of table t: write the total order of volatile accesses as <.
+   *     (a) Before the removal R of k in t, every place of k in a table older than t is dead
+   *     and final (TOMBPRIME or NULLPRIME, or `overflowCopied` set), and R's accesses saw it so:
+   *     tables older than the top table R started from were fully copied before the volatile
+   *     read of `table` that R began with (copyDone and overflowCopied are read by the
+   *     promotion, after the copiers counted done saw each slot dead), and in the tables from
+   *     there up to t, R copied k's place itself (copySlotAndCheck makes the slot final and
+   *     reads it volatile; copyOverflow ends with overflowCopied set or read) before walking on,
+   *     or met a SEALED slot ahead of k (no place). So every such death < R's read of `copiers`.
+   *     (b) Every copy of k that could reach S comes from a place P of k in a table older than
+   *     t, made by a copier C that saw P live by a volatile access A (Prime(V) read or made by
+   *     copySlot, or `overflowCopied` read false). C raised before A; A < the death of P (a
+   *     volatile read sees the latest earlier write, and deaths are final); and that death <
+   *     R's read by (a). So C raised before R's read. If C's copy reached S (landed on it, or
+   *     walked past the NULLPRIME it became) after R's clearing CAS, C lowered after that CAS,
+   *     so after R's read: R's read counted C's raise and not its lowering, so it read
+   *     `copiers` != 0 (each copier lowers only after its own raise, so a zero sum has every
+   *     counted raise matched by its lowering) and R stored TOMBSTONE: a contradiction. A
+   *     copier that raises after R's read sees every place older than t dead: it copies
+   *     nothing of k. (A copy of k that landed at S before the clearing CAS is just a value
+   *     that the removal then removed.)
+   *     (c) Copies of k from t itself or later tables read a place at or after S: the slot S is
+   *     null, then NULLPRIME, from which nothing is copied, until a later write for k, whose
+   *     value is then the newest one. So a cleared null is met only by non-copy writes, for
+   *     which null means absent (like TOMBSTONE); a copy that gets past S and lands is ruled out
+   *     by (b). A copier stalled anywhere keeps `copiers` raised, so removals store TOMBSTONE
+   *     until it finishes; the counter is written only during resizes, so in a table that is
+   *     not resizing the check costs one read of a field beside `table`.
    *
    * Linearization points. get: the acquire read of the value slot (or of the overflow
    * reference) in the table where the key is not primed; a clear miss linearizes at the read of
-   * the null key slot. Writes: the successful CAS on the value slot (or on the overflow
-   * reference); a failed condition linearizes at the read that refuted it. compute and friends:
-   * a read followed by a CAS that expects the very instance read (identity), retried on failure.
+   * the null key slot. Writes: the successful CAS on the value slot (a removal's CAS stores
+   * TOMBSTONE or null alike, invariant 5), or on the overflow reference; a failed condition
+   * linearizes at the read that refuted it. compute and friends: a read followed by a CAS that
+   * expects the very instance read (identity), retried on failure.
    *
    * Resize. resize(t) allocates `next` sized for the live count (target load 3/8, hysteresis:
    * grow when half the key slots are claimed, shrink when live entries < length/8, checked on a
@@ -150,13 +196,15 @@ public final class ProbingHashMap<K, V> extends WeaklyConsistentMap<K, V> {
    *
    * Hash flooding. `overflow` is null or an immutable Overflow: a CollisionBucket keyed by the
    * spread hash (an AVL tree of Integer) of CollisionBuckets (ordered by key when Comparable)
-   * mapping key -> value or TOMBSTONE (kept so that late copies cannot resurrect removed keys,
-   * as in the slots). Writers replace it by CAS; the copy freezes it (one CAS to a frozen
+   * mapping key -> value or TOMBSTONE (kept so that late copies cannot resurrect removed keys;
+   * the overflow never clears to null: its writes allocate anyway, so invariant 5 would gain
+   * nothing there). Writers replace it by CAS; the copy freezes it (one CAS to a frozen
    * Overflow) before copying its live entries, so a writer that raced with the freeze fails its
    * CAS and retries in `next`. Tombstones there are purged by a resize once they outnumber the
    * live entries (and exceed OVERFLOW_PURGE_MIN).
    *
-   * Memory. Removed and replaced values are dropped by the CAS that replaces them. Prime boxes
+   * Memory. Removed and replaced values are dropped by the CAS that replaces them (a removal
+   * stores null or TOMBSTONE, invariant 5). Prime boxes
    * are short-lived garbage of a resize. Old tables become garbage after promotion (an iterator
    * created earlier keeps its table alive while it is used).
    */
@@ -197,6 +245,11 @@ public final class ProbingHashMap<K, V> extends WeaklyConsistentMap<K, V> {
   private final int minLength;
   private final LongAdder count = new LongAdder();
   private volatile Table table;
+  /**
+   * Copiers in flight (invariant 5): raised by every copier before it reads or freezes any source
+   * of a copy, lowered after its copies have landed or given up. Written only during resizes.
+   */
+  private volatile int copiers;
   /**
    * Test hook, null outside tests: called by a resize copy with the key it is about to copy, after
    * its source is frozen (a primed slot, or the frozen overflow) and before the copy is written.
@@ -447,7 +500,7 @@ public final class ProbingHashMap<K, V> extends WeaklyConsistentMap<K, V> {
           Object v = ov.get(key, h); // boxes the hash: the overflow path allocates
           return v == TOMBSTONE ? null : (V) v;
         }
-        copyOverflow(t, t.next);
+        copyOverflowAnnounced(t, t.next);
         t = helpAndNext(t);
       }
     }
@@ -651,7 +704,12 @@ public final class ProbingHashMap<K, V> extends WeaklyConsistentMap<K, V> {
           if (r != RETRY_NEXT) {
             return r;
           }
-          copyOverflow(t, t.next); // invariant 3: the overflow reaches `next` before this write
+          // invariant 3: the overflow reaches `next` before this write (a copy is announced already)
+          if (help) {
+            copyOverflowAnnounced(t, t.next);
+          } else {
+            copyOverflow(t, t.next);
+          }
           if (exp == null) {
             Object d = ((Overflow) t.overflow).get(key, h); // frozen now: final
             if (d != null) {
@@ -689,7 +747,10 @@ public final class ProbingHashMap<K, V> extends WeaklyConsistentMap<K, V> {
         if ((putVal == TOMBSTONE && !wasLive) || v == putVal) {
           return v; // nothing to change
         }
-        if (casVal(kvs, i, v, putVal)) { // linearization point
+        // invariant 5: with no copier in flight, a removal stores null, which G1's post-write
+        // barrier filters out (a TOMBSTONE store from another region takes its slow path)
+        Object stored = putVal == TOMBSTONE && copiers == 0 ? null : putVal;
+        if (casVal(kvs, i, v, stored)) { // linearization point
           if (exp != null) {
             counted(t, h, wasLive, putVal);
           }
@@ -792,15 +853,31 @@ public final class ProbingHashMap<K, V> extends WeaklyConsistentMap<K, V> {
     return n;
   }
 
-  /** Copies slot {@code i} of {@code t} (whose value may be primed) and returns {@code t.next}. */
+  /**
+   * Copies slot {@code i} of {@code t} (whose value may be primed) and returns {@code t.next}.
+   * {@code help}: the caller is no copy, so it announces itself (invariant 5) and helps a chunk;
+   * a copy (help false) runs inside an announced copier already.
+   */
   private Table copySlotAndCheck(Table t, int i, boolean help) {
     Table n = t.next; // non-null: a Prime or a writer meeting `next` means the resize started
-    if (copySlot(t, i, n)) {
-      addCopyDone(t, 1);
+    if (!help) {
+      if (copySlot(t, i, n)) {
+        addCopyDone(t, 1);
+      }
+      return n;
     }
-    if (help) {
-      helpCopy();
+    Object v = valAtVolatile(t.kvs, i);
+    if (v != TOMBPRIME && v != NULLPRIME) { // a dead slot needs no copy, and no announcement
+      enterCopy();
+      try {
+        if (copySlot(t, i, n)) {
+          addCopyDone(t, 1);
+        }
+      } finally {
+        exitCopy();
+      }
     }
+    helpCopy();
     return n;
   }
 
@@ -809,7 +886,35 @@ public final class ProbingHashMap<K, V> extends WeaklyConsistentMap<K, V> {
     Table t = table;
     Table n = t.next;
     if (n != null) {
-      copyChunk(t, n);
+      enterCopy();
+      try {
+        copyChunk(t, n);
+      } finally {
+        exitCopy();
+      }
+    }
+  }
+
+  /** Announces a copier (invariant 5): called before it reads or freezes any source of a copy. */
+  private void enterCopy() {
+    COPIERS.getAndAdd(this, 1);
+  }
+
+  /** Withdraws the announcement, after every copy of the copier has landed or given up. */
+  private void exitCopy() {
+    COPIERS.getAndAdd(this, -1);
+  }
+
+  /** copyOverflow for a caller that is no copy: announced (invariant 5). */
+  private void copyOverflowAnnounced(Table t, Table n) {
+    if (t.overflowCopied) {
+      return;
+    }
+    enterCopy();
+    try {
+      copyOverflow(t, n);
+    } finally {
+      exitCopy();
     }
   }
 
@@ -866,7 +971,7 @@ public final class ProbingHashMap<K, V> extends WeaklyConsistentMap<K, V> {
    * Makes slot {@code i} of {@code t} dead, copying its live value into {@code n} first. Returns
    * true for exactly one caller per slot: the one that made it dead or whose copy landed.
    */
-  private boolean copySlot(Table t, int i, Table n) {
+  private boolean copySlot(Table t, int i, Table n) { // the caller is announced (invariant 5)
     Object[] kvs = t.kvs;
     Object k = keyAt(kvs, i);
     while (k == null) {
@@ -876,7 +981,7 @@ public final class ProbingHashMap<K, V> extends WeaklyConsistentMap<K, V> {
         k = keyAt(kvs, i);
       }
     }
-    Object v = valAt(kvs, i);
+    Object v = valAtVolatile(kvs, i); // after the announcement in the total order (invariant 5)
     while (!(v instanceof Prime)) {
       Prime box = v == null ? NULLPRIME : v == TOMBSTONE ? TOMBPRIME : new Prime(v);
       Object w = caxVal(kvs, i, v, box);
@@ -909,7 +1014,10 @@ public final class ProbingHashMap<K, V> extends WeaklyConsistentMap<K, V> {
     return copied;
   }
 
-  /** Freezes the overflow of {@code t} (whose resize has started) and copies its live entries. */
+  /**
+   * Freezes the overflow of {@code t} (whose resize has started) and copies its live entries. The
+   * caller is announced (invariant 5).
+   */
   private void copyOverflow(Table t, Table n) {
     if (t.overflowCopied) {
       return;
@@ -949,14 +1057,19 @@ public final class ProbingHashMap<K, V> extends WeaklyConsistentMap<K, V> {
       if (n == null) {
         return t;
       }
-      copyOverflow(t, n);
-      int done = 0;
-      for (int j = 0; j < t.length; j++) {
-        if (copySlot(t, j, n)) {
-          done++;
+      enterCopy();
+      try {
+        copyOverflow(t, n);
+        int done = 0;
+        for (int j = 0; j < t.length; j++) {
+          if (copySlot(t, j, n)) {
+            done++;
+          }
         }
+        addCopyDone(t, done);
+      } finally {
+        exitCopy();
       }
-      addCopyDone(t, done);
     }
   }
 
@@ -1181,6 +1294,11 @@ public final class ProbingHashMap<K, V> extends WeaklyConsistentMap<K, V> {
     return ArrayAccess.getAcquire(kvs, (i << 1) + 1);
   }
 
+  /** A value read in the total order of volatile accesses (copies read their source so: invariant 5). */
+  private static Object valAtVolatile(Object[] kvs, int i) {
+    return ArrayAccess.getVolatile(kvs, (i << 1) + 1);
+  }
+
   /** CAS of an empty key slot to {@code key} (or SEALED). */
   private static boolean casKey(Object[] kvs, int i, Object key) {
     return ArrayAccess.cas(kvs, i << 1, null, key);
@@ -1195,6 +1313,7 @@ public final class ProbingHashMap<K, V> extends WeaklyConsistentMap<K, V> {
   }
 
   private static final VarHandle TABLE;
+  private static final VarHandle COPIERS;
   private static final VarHandle NEXT;
   private static final VarHandle OVERFLOW;
   private static final VarHandle OVERFLOW_CLAIM;
@@ -1206,6 +1325,7 @@ public final class ProbingHashMap<K, V> extends WeaklyConsistentMap<K, V> {
     try {
       MethodHandles.Lookup l = MethodHandles.lookup();
       TABLE = l.findVarHandle(ProbingHashMap.class, "table", Table.class);
+      COPIERS = l.findVarHandle(ProbingHashMap.class, "copiers", int.class);
       NEXT = l.findVarHandle(Table.class, "next", Table.class);
       OVERFLOW = l.findVarHandle(Table.class, "overflow", Object.class);
       OVERFLOW_CLAIM = l.findVarHandle(Table.class, "overflowClaim", int.class);
