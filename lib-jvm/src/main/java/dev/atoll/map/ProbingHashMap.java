@@ -27,8 +27,9 @@ import java.util.function.Predicate;
  *
  * <p>Keys and values must not be null ({@link NullPointerException}). Removing an entry clears
  * its value slot (or leaves a tombstone there while a resize copy is in flight), so the removed
- * value is no longer reachable from the map; the key slot stays claimed until a resize purges it. The table starts small, grows when half of its key slots are in use and
- * shrinks when fewer than an eighth of its slots hold entries.
+ * value is no longer reachable from the map; the key slot stays claimed until a resize purges
+ * it. The table starts small, grows when half of its key slots are in use and shrinks when fewer
+ * than an eighth of its slots hold entries.
  *
  * <h2>Iteration</h2>
  * Iterators of the {@linkplain #entrySet() views} are <em>weakly consistent</em>, as those of
@@ -189,8 +190,9 @@ public final class ProbingHashMap<K, V> extends WeaklyConsistentMap<K, V> {
    * resizes), so `copyDone` reaches `length` exactly once; with the overflow copied
    * the table is promoted (CAS table: t -> t.next). The overflow is copied by the first helper
    * (claimed with overflowClaim), and again by anyone who needs it (an operation on a key kept
-   * there, a helper that finds no slot work left, an iterator): copying it is idempotent. Why it finishes: every step is a CAS that
-   * fails only if another thread made progress on the same slot, each slot takes at most three
+   * there, a helper that finds no slot work left, an iterator): copying it is idempotent. Why it
+   * finishes: every step is a CAS that fails only if another thread made progress on the same
+   * slot, each slot takes at most three
    * transitions, and a helper never waits for a claimant. A later table may start its own resize
    * before it is promoted; copies then flow through it (the chain is walked, never waited on).
    *
