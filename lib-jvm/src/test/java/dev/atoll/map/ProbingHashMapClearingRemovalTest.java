@@ -1,5 +1,9 @@
 package dev.atoll.map;
 
+import static dev.atoll.map.ProbingCopyRaces.countByIteration;
+import static dev.atoll.map.ProbingCopyRaces.rawValue;
+import static dev.atoll.map.ProbingCopyRaces.settle;
+import static dev.atoll.map.ProbingCopyRaces.startShrink;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -8,10 +12,8 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.atoll.map.ProbingCopyRaces.StalledCopier;
 import java.util.Iterator;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -93,40 +95,13 @@ class ProbingHashMapClearingRemovalTest {
     assertNotNull(key);
     Object value = m.get(key);
     assertNotNull(value);
-    ProbingHashMap.Table t1 = startShrink(m, t0, key);
+    ProbingHashMap.Table t1 = startShrink(m, t0, key, PLAIN);
 
-    Object stallKey = key;
-    CountDownLatch primed = new CountDownLatch(1);
-    CountDownLatch go = new CountDownLatch(1);
-    AtomicBoolean stalled = new AtomicBoolean();
-    AtomicReference<Object> copierResult = new AtomicReference<>();
-    AtomicReference<Throwable> copierError = new AtomicReference<>();
     // the copier: a conditional removal that does not match; it copies the key's slot first and
     // stalls in the hook right before writing the copy into t1
-    Thread copier = new Thread(() -> {
-      try {
-        copierResult.set(m.remove(stallKey, "no such value"));
-      } catch (Throwable e) {
-        copierError.set(e);
-      } finally {
-        primed.countDown(); // also when the hook was never reached, so that the test cannot hang
-      }
-    });
-    m.copyHook = k -> {
-      if (Thread.currentThread() == copier && k.equals(stallKey) && stalled.compareAndSet(false, true)) {
-        primed.countDown();
-        try {
-          go.await();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }
-    };
-    copier.start();
-    Object stored = null;
-    try {
-      primed.await();
-      assertTrue(stalled.get(), "the copier stalled in its copy of " + key);
+    Object stored;
+    StalledCopier copier = StalledCopier.start(m, key);
+    try (copier) {
       assertTrue(rawValue(t0, key) instanceof ProbingHashMap.Prime, "the stalled copier primed the key's old slot");
       if (promoteFirst) {
         settle(m); // copies every slot (the stalled one too) and promotes t1
@@ -137,13 +112,8 @@ class ProbingHashMapClearingRemovalTest {
       assertEquals(value, m.remove(key));
       assertNull(m.get(key));
       stored = rawValue(t1, key);
-    } finally {
-      go.countDown();
-      copier.join();
     }
-    m.copyHook = null;
-    assertNull(copierError.get());
-    assertEquals(Boolean.FALSE, copierResult.get());
+    copier.assertFinishedWithoutMatch();
     assertNull(m.get(key), "the stalled copy put the removed value back");
     assertSame(ProbingHashMap.TOMBSTONE, stored, "a removal while a copy is in flight stores TOMBSTONE, not null");
     assertFalse(m.containsKey(key));
@@ -156,58 +126,5 @@ class ProbingHashMapClearingRemovalTest {
     assertEquals("again", m.remove(key));
     assertNull(rawValue(top, key), "with no copy in flight the removal cleared the slot");
     assertNull(m.get(key));
-  }
-
-  /**
-   * Removes keys that do not check for shrinking until the table is sparse, then one that does:
-   * the shrink's resize starts and nothing is copied yet. Returns the new table.
-   */
-  private static ProbingHashMap.Table startShrink(ProbingHashMap<Object, Object> m, ProbingHashMap.Table t0, Object keep) {
-    Long trigger = null;
-    for (long i = 0; i < PLAIN; i++) {
-      if (keep.equals(i)) {
-        continue;
-      }
-      if ((m.hash(i) & 15) == 0) {
-        if (trigger == null) {
-          trigger = i;
-        }
-      } else if ((long) m.size() * 8 >= t0.length) {
-        m.remove(i);
-      }
-    }
-    assertNotNull(trigger);
-    assertTrue((long) m.size() * 8 < t0.length);
-    assertNull(t0.next, "no resize before the trigger");
-    m.remove(trigger);
-    ProbingHashMap.Table t1 = t0.next;
-    assertNotNull(t1, "the sampled removal started a shrink");
-    assertSame(t0, m.topTable());
-    return t1;
-  }
-
-  /** The raw value slot of {@code key} in {@code t} (a sentinel, a Prime, null or the value). */
-  private static Object rawValue(ProbingHashMap.Table t, Object key) {
-    Object[] kvs = t.kvs;
-    for (int i = 0; i < kvs.length; i += 2) {
-      if (key.equals(kvs[i])) {
-        return kvs[i + 1];
-      }
-    }
-    fail("key " + key + " has no slot in the table");
-    return null;
-  }
-
-  private static int countByIteration(ProbingHashMap<Object, Object> m) {
-    int n = 0;
-    for (Iterator<Object> it = m.keySet().iterator(); it.hasNext(); it.next()) {
-      n++;
-    }
-    return n;
-  }
-
-  /** Finishes any resize under way (an iterator starts on a settled table). */
-  private static void settle(ProbingHashMap<Object, Object> m) {
-    m.keySet().iterator();
   }
 }

@@ -1,18 +1,16 @@
 package dev.atoll.map;
 
+import static dev.atoll.map.ProbingCopyRaces.countByIteration;
+import static dev.atoll.map.ProbingCopyRaces.settle;
+import static dev.atoll.map.ProbingCopyRaces.startShrink;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertSame;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.atoll.map.ProbingCopyRaces.StalledCopier;
 import dev.atoll.testkit.CollidingKey;
-import java.util.Iterator;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -74,58 +72,12 @@ class ProbingHashMapLateCopyTest {
 
     // remove plain keys that do not check for shrinking until the table is sparse, then one that
     // does: the shrink's resize starts and nothing is copied yet
-    Long trigger = null;
-    for (long i = 0; i < plain; i++) {
-      if (key.equals(i)) {
-        continue;
-      }
-      if ((m.hash(i) & 15) == 0) {
-        if (trigger == null) {
-          trigger = i;
-        }
-      } else if ((long) m.size() * 8 >= t0.length) {
-        m.remove(i);
-      }
-    }
-    assertNotNull(trigger);
-    assertTrue((long) m.size() * 8 < t0.length);
-    assertNull(t0.next, "no resize before the trigger");
-    m.remove(trigger);
-    ProbingHashMap.Table t1 = t0.next;
-    assertNotNull(t1, "the sampled removal started a shrink");
-    assertSame(t0, m.topTable());
+    ProbingHashMap.Table t1 = startShrink(m, t0, key, plain);
 
     // the copier: a conditional removal that does not match; it copies the key's place first and
     // stalls in the hook right before writing the copy into t1
-    Object stallKey = key;
-    CountDownLatch primed = new CountDownLatch(1);
-    CountDownLatch go = new CountDownLatch(1);
-    AtomicBoolean stalled = new AtomicBoolean();
-    AtomicReference<Object> copierResult = new AtomicReference<>();
-    AtomicReference<Throwable> copierError = new AtomicReference<>();
-    Thread copier = new Thread(() -> {
-      try {
-        copierResult.set(m.remove(stallKey, "no such value"));
-      } catch (Throwable e) {
-        copierError.set(e);
-      } finally {
-        primed.countDown(); // also when the hook was never reached, so that the test cannot hang
-      }
-    });
-    m.copyHook = k -> {
-      if (Thread.currentThread() == copier && k.equals(stallKey) && stalled.compareAndSet(false, true)) {
-        primed.countDown();
-        try {
-          go.await();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }
-    };
-    copier.start();
-    try {
-      primed.await();
-      assertTrue(stalled.get(), "the copier stalled in its copy of " + key);
+    StalledCopier copier = StalledCopier.start(m, key);
+    try (copier) {
       // another thread copies the key itself and removes it in t1
       assertEquals(value, m.remove(key));
       assertNull(m.get(key));
@@ -137,23 +89,10 @@ class ProbingHashMapLateCopyTest {
           fail("t1 never started a resize");
         }
       }
-    } finally {
-      go.countDown();
-      copier.join();
     }
-    assertNull(copierError.get());
-    assertEquals(Boolean.FALSE, copierResult.get());
+    copier.assertFinishedWithoutMatch();
     assertNull(m.get(key), "the stalled copy put the removed value back");
     assertFalse(m.containsKey(key));
-    int n = 0;
-    for (Iterator<Object> it = m.keySet().iterator(); it.hasNext(); it.next()) {
-      n++;
-    }
-    assertEquals(n, m.size(), "the count matches the entries");
-  }
-
-  /** Finishes any resize under way (an iterator starts on a settled table). */
-  private static void settle(ProbingHashMap<Object, Object> m) {
-    m.keySet().iterator();
+    assertEquals(countByIteration(m), m.size(), "the count matches the entries");
   }
 }
