@@ -1,6 +1,5 @@
 package dev.atoll.map;
 
-import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import org.jetbrains.lincheck.datastructures.IntGen;
@@ -101,44 +100,11 @@ public class HashTrieMapCacheLincheckTest {
         .check(getClass());
   }
 
-  /** The sequential specification on a {@link HashMap}. */
-  public static final class Spec {
-    private final HashMap<Integer, Integer> map = new HashMap<>();
-
+  /** The snapshot test's sequential specification, starting with the keys the map keeps. */
+  public static final class Spec extends HashTrieMapSnapshotLincheckTest.Spec {
     /** Lincheck creates one instance per scenario: the keys the map starts with. */
     public Spec() {
-      map.putAll(Map.of(-1, 0, 1, 0));
-    }
-
-    public Integer get(int key) {
-      return map.get(key);
-    }
-
-    public Integer put(int key, int value) {
-      return map.put(key, value);
-    }
-
-    public Integer remove(int key) {
-      return map.remove(key);
-    }
-
-    public Integer putIfAbsent(int key, int value) {
-      return map.putIfAbsent(key, value);
-    }
-
-    public Integer computeIncrement(int key) {
-      return map.compute(key, (k, v) -> v == null ? 1 : (v >= 3 ? null : v + 1));
-    }
-
-    public String readOnlySnapshot() {
-      return new TreeMap<>(map).toString();
-    }
-
-    public String snapshotThenWrite(int key, int value) {
-      TreeMap<Integer, Integer> s = new TreeMap<>(map);
-      s.put(key, value);
-      s.remove(key + 1);
-      return s.toString();
+      super(Map.of(-1, 0, 1, 0));
     }
   }
 }

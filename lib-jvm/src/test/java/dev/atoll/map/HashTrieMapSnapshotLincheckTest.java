@@ -124,13 +124,18 @@ public class HashTrieMapSnapshotLincheckTest {
         .check(getClass());
   }
 
-  /** The sequential specification on a {@link HashMap}. */
-  public static final class Spec {
+  /** The sequential specification on a {@link HashMap} (also HashTrieMapCacheLincheckTest's). */
+  public static class Spec {
     private final HashMap<Integer, Integer> map = new HashMap<>();
 
     /** Lincheck creates one instance per scenario. */
     public Spec() {
       fill(map);
+    }
+
+    /** A specification that starts with {@code initial} instead of the filler keys. */
+    protected Spec(Map<Integer, Integer> initial) {
+      map.putAll(initial);
     }
 
     public Integer get(int key) {
