@@ -47,8 +47,9 @@ import java.util.function.ToIntFunction;
  * (the entry's own value then changes too); {@code entrySet().add} is not supported.
  *
  * <p><b>Costs.</b> {@code get}, {@code put}, {@code remove} and the other single-key operations
- * take O(log<sub>64</sub> n) steps; {@code get} allocates nothing (but for a 16 KB lookup cache,
- * once the trie has three levels, and again after each snapshot or {@code clear}). Taking a
+ * take O(log<sub>64</sub> n) steps; {@code get} allocates nothing (but for the lookup cache,
+ * at most 18 KB made in 64 small parts once the trie has three levels, and again after each
+ * snapshot or {@code clear}). Taking a
  * snapshot is O(1), but it makes the next writes on each path copy that path's branch nodes
  * (129 references per level), once per snapshot. {@link #size()} counts the entries of a
  * snapshot and is therefore O(n) (a read-only snapshot caches its size after the first call);
@@ -156,10 +157,16 @@ public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements Concur
    * generations of the other children; only the INode that is about to be written must have the
    * root's generation. Leaves and buckets need no renewal: they are immutable values.
    *
-   * Lookup cache (after Prokopec's cache-tries, reduced to what snapshots allow): an Object[]
-   * of CACHE_SIZE = 4096 INodes of level CACHE_LEVEL = 12 (the third level), indexed by the low
-   * 12 hash bits, i.e. by the path from the root. A lookup that descends through such an INode
-   * of the root's generation puts it there (remember(); release store, read with acquire);
+   * Lookup cache (after Prokopec's cache-tries, reduced to what snapshots allow): 4096 slots for
+   * the INodes of level CACHE_LEVEL = 12 (the third level), indexed by the low 12 hash bits, i.e.
+   * by the path from the root. They are held in two levels, as the trie's top two levels are: an
+   * outer array of 64 chunks by hash bits 0-5, each chunk 64 slots by bits 6-11, a chunk made on
+   * its first use (CAS null -> chunk; never replaced). So dropping the cache (a snapshot) costs
+   * one field write, and the first write after a snapshot makes a 64-slot outer array and one
+   * chunk (about 550 bytes), not a 16 KB array (with one flat array, snapshot() plus one write
+   * allocated 18.3 KB at 1M entries against 1.4 KB at 10k). The outer array and the chunks are
+   * small and hot, so the extra load is a cache hit. A lookup that descends through such an
+   * INode of the root's generation puts it there (remember(); release store, read with acquire);
    * get() then starts at the cached INode and skips the top two levels (four dependent loads).
    * An entry is used only if its generation is the root's (read at the start of get) and its
    * committed main node is a branch. That is enough: an INode of the root's generation leaves
@@ -196,8 +203,9 @@ public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements Concur
    *
    * Dependent loads of get() on 1M random keys: before this layout, 3 per level (INode, CNode,
    * array) on 4 levels, then ~60% of keys in buckets whose keys were compared with equals one
-   * by one: about 13-15. Now, through the cache: cache slot, INode, branch, bucket hashes and
-   * entries (together), one key: 5 (the root's generation is read in parallel); without the cache
+   * by one: about 13-15. Now, through the cache: cache slot (behind its chunk, both usually in
+   * the CPU cache), INode, branch, bucket hashes and entries (together), one key: 5 (the root's
+   * generation is read in parallel); without the cache
    * (small tries, or right after a snapshot) 2 per level on 3 levels, then the bucket and the
    * key: 8.
    *
@@ -261,9 +269,11 @@ public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements Concur
 
   /** The level of the INodes the lookup cache holds: the third level (two levels skipped). */
   private static final int CACHE_LEVEL = 2 * BITS;
-  /** Slots of the lookup cache: one per hash prefix of CACHE_LEVEL bits. */
-  private static final int CACHE_SIZE = 1 << CACHE_LEVEL;
-  private static final int CACHE_MASK = CACHE_SIZE - 1;
+  /**
+   * The lookup cache is an outer array of chunks, one per root slot (hash bits 0-5), and a chunk
+   * has one INode slot per second-level slot (hash bits 6-11): WIDTH * WIDTH = 4096 slots in all.
+   */
+  private static final int CHUNK_MASK = WIDTH - 1;
 
   /** Returned by the recursive update procedures: the attempt must start again from the root. */
   private static final Object RESTART = new Object();
@@ -303,7 +313,8 @@ public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements Concur
   private volatile int cachedSize = -1;
   /**
    * The lookup cache (see the notes): null until a lookup first reaches level CACHE_LEVEL, then
-   * CACHE_SIZE INodes of that level by hash prefix, or null slots. Dropped when the root changes.
+   * WIDTH chunks (null until first used), each WIDTH INodes of that level or null slots, by hash
+   * prefix. Dropped when the root changes.
    */
   private volatile Object[] lookupCache;
 
@@ -406,9 +417,9 @@ public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements Concur
   public V get(Object key) {
     int h = hash(key);
     INode r = readRoot(false);
-    Object[] c = lookupCache;
+    Object[] c = cacheChunk(h);
     if (c != null) {
-      int ci = h & CACHE_MASK;
+      int ci = (h >>> BITS) & CHUNK_MASK;
       INode x = (INode) ArrayAccess.getAcquire(c, ci);
       if (x != null) {
         Object m = mainAcquire(x);
@@ -853,6 +864,22 @@ public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements Concur
     return depthOf(frozen().rootMain());
   }
 
+  /**
+   * The number of lookup-cache chunks made since the cache was last dropped, or -1 if there is no
+   * cache: for tests (a snapshot must not make the next write rebuild the whole cache).
+   */
+  int cacheChunks() {
+    Object[] outer = lookupCache;
+    if (outer == null) {
+      return -1;
+    }
+    int n = 0;
+    for (Object chunk : outer) {
+      n += chunk == null ? 0 : 1;
+    }
+    return n;
+  }
+
   private Object rootMain() {
     return gcasRead(readRoot(false));
   }
@@ -945,17 +972,26 @@ public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements Concur
    * cache never keeps an INode of an older generation (which could hold entries removed since).
    */
   private void remember(INode in, int h, Gen gen) {
-    Object[] c = lookupCache;
-    if (c == null) {
-      c = new Object[CACHE_SIZE];
-      if (!LOOKUP_CACHE.compareAndSet(this, null, c)) {
-        c = lookupCache;
-        if (c == null) {
+    Object[] outer = lookupCache;
+    if (outer == null) {
+      outer = new Object[WIDTH];
+      if (!LOOKUP_CACHE.compareAndSet(this, null, outer)) {
+        outer = lookupCache;
+        if (outer == null) {
           return;
         }
       }
     }
-    int ci = h & CACHE_MASK;
+    int oi = h & CHUNK_MASK;
+    Object[] c = (Object[]) ArrayAccess.getAcquire(outer, oi);
+    if (c == null) {
+      Object[] fresh = new Object[WIDTH];
+      c = (Object[]) ArrayAccess.cax(outer, oi, null, fresh);
+      if (c == null) {
+        c = fresh;
+      }
+    }
+    int ci = (h >>> BITS) & CHUNK_MASK;
     if (c[ci] != in) {
       ArrayAccess.setRelease(c, ci, in);
       if (readRoot(false).gen != gen) {
@@ -1018,11 +1054,11 @@ public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements Concur
    * entry of another generation, which is dropped).
    */
   private INode cachedForWrite(int h, Gen gen) {
-    Object[] c = lookupCache;
+    Object[] c = cacheChunk(h);
     if (c == null) {
       return null;
     }
-    int ci = h & CACHE_MASK;
+    int ci = (h >>> BITS) & CHUNK_MASK;
     INode x = (INode) ArrayAccess.getAcquire(c, ci);
     if (x == null || x.gen == gen) {
       return x;
@@ -1033,10 +1069,20 @@ public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements Concur
 
   /** Drops {@code x} from the lookup cache if it is still the entry for {@code h} (x is a tomb). */
   private void forget(INode x, int h) {
-    Object[] c = lookupCache;
+    Object[] c = cacheChunk(h);
     if (c != null) {
-      ArrayAccess.cas(c, h & CACHE_MASK, x, null);
+      ArrayAccess.cas(c, (h >>> BITS) & CHUNK_MASK, x, null);
     }
+  }
+
+  /**
+   * The lookup cache's chunk for the hash prefix of {@code h}, or null if there is no cache or no
+   * chunk for it yet. A chunk is only added (never replaced or removed) while its outer array is
+   * the cache; snapshots and {@code clear()} drop the whole outer array.
+   */
+  private Object[] cacheChunk(int h) {
+    Object[] outer = lookupCache;
+    return outer == null ? null : (Object[]) ArrayAccess.getAcquire(outer, h & CHUNK_MASK);
   }
 
   private Object insert(INode in, Object key, int h, Object value, int condition, Object expected, int lev, INode parent, Gen startGen) {
