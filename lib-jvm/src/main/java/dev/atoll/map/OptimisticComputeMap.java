@@ -105,7 +105,7 @@ abstract class OptimisticComputeMap<K, V> extends AbstractMap<K, V> implements C
    * Computes a new value for {@code key} from its current value (null if absent): a null result
    * removes the key (or adds nothing). Returns the new value or null.
    *
-   * <p>Optimistic, as {@link #computeIfPresent}: the function may run more than once per call, but
+   * <p>Optimistic, as {@code computeIfPresent}: the function may run more than once per call, but
    * only while other threads change this same key; only the last run's result is written. If it
    * throws, the map is unchanged.
    *
@@ -128,7 +128,7 @@ abstract class OptimisticComputeMap<K, V> extends AbstractMap<K, V> implements C
    * {@code remappingFunction(old, value)} (removing the key if that is null). Returns the new value
    * or null.
    *
-   * <p>Optimistic, as {@link #computeIfPresent}: the function may run more than once per call, but
+   * <p>Optimistic, as {@code computeIfPresent}: the function may run more than once per call, but
    * only while other threads change this same key; only the last run's result is written. If it
    * throws, the map is unchanged.
    *
@@ -149,7 +149,7 @@ abstract class OptimisticComputeMap<K, V> extends AbstractMap<K, V> implements C
 
   /**
    * Replaces each value with {@code function(key, value)}, entry by entry, over the entries that
-   * {@link #forEach} visits (see the class documentation for what that iteration guarantees). Each
+   * this map's {@code forEach} visits (see the class documentation for what it guarantees). Each
    * replacement is atomic: an entry changed concurrently is recomputed from its current value (or
    * skipped if removed), so the function may run more than once per key. Keys added during the call
    * may or may not be visited.
