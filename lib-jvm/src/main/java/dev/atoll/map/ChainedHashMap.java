@@ -9,13 +9,10 @@ import java.lang.invoke.VarHandle;
 import java.util.AbstractMap;
 import java.util.Arrays;
 import java.util.Iterator;
-import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BiConsumer;
-import java.util.function.BiFunction;
-import java.util.function.Function;
 
 /**
  * A lock-free concurrent hash map with separate chaining, whose table grows <em>and shrinks</em> with
@@ -139,9 +136,10 @@ public final class ChainedHashMap<K, V> extends WeaklyConsistentMap<K, V> {
    *   put/putIfAbsent/replace/remove: the successful bucket CAS; when the condition fails, the read
    *     of the bucket that showed it.
    *   compute, computeIfPresent, merge, replaceAll: a read of the value, then a conditional write
-   *     that requires the key to map to that same value instance (or still be absent); a failed
-   *     condition re-runs the function (see the class Javadoc); a failed CAS for any other reason
-   *     (another key of the bucket, a resize) only retries the write, inside putVal/removeVal.
+   *     (commit()) that requires the key to map to that same value instance (or still be absent);
+   *     a failed condition re-runs the function (see the class Javadoc); a failed CAS for any other
+   *     reason (another key of the bucket, a resize) only retries the write, inside
+   *     putVal/removeVal. The loops themselves are OptimisticComputeMap's, shared by every map.
    *   computeIfAbsent: the read that finds the key, or the CAS of its putIfAbsent; a caller that
    *     loses that CAS returns the winner's value, so all callers return one instance.
    *   size/isEmpty: not linearizable (a LongAdder updated after each successful CAS).
@@ -293,17 +291,6 @@ public final class ChainedHashMap<K, V> extends WeaklyConsistentMap<K, V> {
   }
 
   /**
-   * Returns the value mapped to {@code key}, or {@code defaultValue} if there is none.
-   *
-   * @throws NullPointerException if {@code key} is null
-   */
-  @Override
-  public V getOrDefault(Object key, V defaultValue) {
-    V v = get(key);
-    return v != null ? v : defaultValue;
-  }
-
-  /**
    * Returns the number of entries: exact when no write is in flight, an estimate otherwise.
    * Saturates at {@link Integer#MAX_VALUE}.
    */
@@ -445,129 +432,12 @@ public final class ChainedHashMap<K, V> extends WeaklyConsistentMap<K, V> {
   }
 
   /**
-   * Returns the value of {@code key}, first computing it with {@code mappingFunction} and adding it
-   * if the key is absent (a null result adds nothing and returns null).
-   *
-   * <p>The function runs without any lock, at most once per call, and only when the key was absent
-   * when this call looked. Several threads calling this for the same absent key may each run the
-   * function, but only one result is added, and <em>every</em> caller gets that same instance back
-   * (the other results are discarded). If the function throws, the map is unchanged.
-   *
-   * @throws NullPointerException if the key or the function is null
+   * The conditional write of the function-taking methods, which {@link OptimisticComputeMap} writes
+   * once for every map: {@code next} (null: removes) if {@code key} still maps to {@code old}
+   * (null: absent), through putVal/removeVal, which retry a CAS that failed for any other reason.
    */
   @Override
-  @SuppressWarnings("unchecked")
-  public V computeIfAbsent(K key, Function<? super K, ? extends V> mappingFunction) {
-    Objects.requireNonNull(mappingFunction, "mappingFunction");
-    V v = get(key);
-    if (v != null) {
-      return v;
-    }
-    V computed = mappingFunction.apply(key);
-    if (computed == null) {
-      return null;
-    }
-    Object prior = putVal(key, computed, ABSENT, null);
-    return prior == null ? computed : (V) prior;
-  }
-
-  /**
-   * If {@code key} is present, replaces its value with the function's result, or removes it if the
-   * result is null; returns the new value or null.
-   *
-   * <p>Optimistic: the function is applied to the value read, and the result is written only if
-   * the key still maps to that same value instance; otherwise the function runs again on the new
-   * value. So the function may run more than once per call, but only while other threads change
-   * this same key; writes to other keys and resizes never make it run again. If it throws, the map
-   * is unchanged.
-   *
-   * @throws NullPointerException if the key or the function is null
-   */
-  @Override
-  public V computeIfPresent(K key, BiFunction<? super K, ? super V, ? extends V> remappingFunction) {
-    Objects.requireNonNull(remappingFunction, "remappingFunction");
-    while (true) {
-      V old = get(key);
-      if (old == null) {
-        return null;
-      }
-      V next = remappingFunction.apply(key, old);
-      if (commit(key, old, next)) {
-        return next;
-      }
-    }
-  }
-
-  /**
-   * Computes a new value for {@code key} from its current value (null if absent): a null result
-   * removes the key (or adds nothing). Returns the new value or null.
-   *
-   * <p>Optimistic, as {@link #computeIfPresent}: the function may run more than once per call, but
-   * only while other threads change this same key. If it throws, the map is unchanged.
-   *
-   * @throws NullPointerException if the key or the function is null
-   */
-  @Override
-  public V compute(K key, BiFunction<? super K, ? super V, ? extends V> remappingFunction) {
-    Objects.requireNonNull(remappingFunction, "remappingFunction");
-    while (true) {
-      V old = get(key);
-      V next = remappingFunction.apply(key, old);
-      if (commit(key, old, next)) {
-        return next;
-      }
-    }
-  }
-
-  /**
-   * Adds {@code value} if {@code key} is absent, else replaces the value with
-   * {@code remappingFunction(old, value)} (removing the key if that is null). Returns the new value
-   * or null.
-   *
-   * <p>Optimistic, as {@link #computeIfPresent}: the function may run more than once per call, but
-   * only while other threads change this same key. If it throws, the map is unchanged.
-   *
-   * @throws NullPointerException if any argument is null
-   */
-  @Override
-  public V merge(K key, V value, BiFunction<? super V, ? super V, ? extends V> remappingFunction) {
-    Objects.requireNonNull(value, "value");
-    Objects.requireNonNull(remappingFunction, "remappingFunction");
-    while (true) {
-      V old = get(key);
-      V next = old == null ? value : remappingFunction.apply(old, value);
-      if (commit(key, old, next)) {
-        return next;
-      }
-    }
-  }
-
-  /**
-   * Replaces each value with {@code function(key, value)}, entry by entry over a weakly consistent
-   * iteration; an entry changed concurrently is recomputed from its current value (or skipped if
-   * removed), so the function may run more than once per key.
-   *
-   * @throws NullPointerException if the function is null or returns null
-   */
-  @Override
-  public void replaceAll(BiFunction<? super K, ? super V, ? extends V> function) {
-    Objects.requireNonNull(function, "function");
-    for (Iterator<Map.Entry<K, V>> it = entrySet().iterator(); it.hasNext(); ) {
-      Map.Entry<K, V> e = it.next();
-      K k = e.getKey();
-      V v = e.getValue();
-      while (v != null) {
-        V next = Objects.requireNonNull(function.apply(k, v), "function result");
-        if (putVal(k, next, SAME, v) == v) {
-          break;
-        }
-        v = get(k);
-      }
-    }
-  }
-
-  /** Writes {@code next} (null: removes) if {@code key} still maps to {@code old} (null: absent). */
-  private boolean commit(K key, V old, V next) {
+  boolean commit(K key, V old, V next) {
     if (old == null) {
       return next == null || putVal(key, next, ABSENT, null) == null;
     }

@@ -6,7 +6,6 @@ import dev.atoll.internal.Hashing;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.AbstractCollection;
-import java.util.AbstractMap;
 import java.util.AbstractSet;
 import java.util.Arrays;
 import java.util.Collection;
@@ -15,7 +14,6 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ConcurrentMap;
 import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
 import java.util.function.Function;
@@ -73,7 +71,7 @@ import java.util.function.ToIntFunction;
  * @param <K> the type of keys
  * @param <V> the type of values
  */
-public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements ConcurrentMap<K, V> {
+public final class HashTrieMap<K, V> extends OptimisticComputeMap<K, V> {
   /*
    * Implementation notes
    * ====================
@@ -625,108 +623,51 @@ public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements Concur
   }
 
   /**
-   * Returns the value of {@code key}, first computing it with {@code mappingFunction} and adding it
-   * if the key is absent (a null result adds nothing and returns null).
+   * {@inheritDoc}
    *
-   * <p>The function runs without any lock, at most once per call, and only when the key was absent
-   * when this call looked. Several threads calling this for the same absent key may each run the
-   * function, but only one result is added, and <em>every</em> caller gets that same instance back
-   * (the losers' results are discarded). If the function throws, the map is unchanged.
-   *
-   * @throws NullPointerException if the key or the function is null
+   * @throws NullPointerException {@inheritDoc}
    * @throws UnsupportedOperationException on a read-only snapshot
    */
   @Override
-  @SuppressWarnings("unchecked")
   public V computeIfAbsent(K key, Function<? super K, ? extends V> mappingFunction) {
     checkWritable();
-    Objects.requireNonNull(mappingFunction, "mappingFunction");
-    V v = get(key);
-    if (v != null) {
-      return v;
-    }
-    V computed = mappingFunction.apply(key);
-    if (computed == null) {
-      return null;
-    }
-    Object prior = insert(key, computed, ABSENT, null);
-    return prior == null ? computed : (V) prior;
+    return super.computeIfAbsent(key, mappingFunction);
   }
 
   /**
-   * If {@code key} is present, replaces its value with the function's result, or removes it if the
-   * result is null; returns the new value or null.
+   * {@inheritDoc}
    *
-   * <p>Optimistic: the function is applied to the value read, and the result is written only if
-   * the key still maps to that same value instance; otherwise the function runs again on the new
-   * value. So under contention on one key the function may run several times (each run's result
-   * but the last is discarded). If it throws, the map is unchanged.
-   *
-   * @throws NullPointerException if the key or the function is null
+   * @throws NullPointerException {@inheritDoc}
    * @throws UnsupportedOperationException on a read-only snapshot
    */
   @Override
   public V computeIfPresent(K key, BiFunction<? super K, ? super V, ? extends V> remappingFunction) {
     checkWritable();
-    Objects.requireNonNull(remappingFunction, "remappingFunction");
-    while (true) {
-      V old = get(key);
-      if (old == null) {
-        return null;
-      }
-      V next = remappingFunction.apply(key, old);
-      if (commit(key, old, next)) {
-        return next;
-      }
-    }
+    return super.computeIfPresent(key, remappingFunction);
   }
 
   /**
-   * Computes a new value for {@code key} from its current value (null if absent): a null result
-   * removes the key (or adds nothing). Returns the new value or null.
+   * {@inheritDoc}
    *
-   * <p>Optimistic, as {@link #computeIfPresent}: under contention on one key the function may run
-   * several times; only the last run's result is written. If it throws, the map is unchanged.
-   *
-   * @throws NullPointerException if the key or the function is null
+   * @throws NullPointerException {@inheritDoc}
    * @throws UnsupportedOperationException on a read-only snapshot
    */
   @Override
   public V compute(K key, BiFunction<? super K, ? super V, ? extends V> remappingFunction) {
     checkWritable();
-    Objects.requireNonNull(remappingFunction, "remappingFunction");
-    while (true) {
-      V old = get(key);
-      V next = remappingFunction.apply(key, old);
-      if (commit(key, old, next)) {
-        return next;
-      }
-    }
+    return super.compute(key, remappingFunction);
   }
 
   /**
-   * Adds {@code value} if {@code key} is absent, else replaces the value with
-   * {@code remappingFunction(old, value)} (removing the key if that is null). Returns the new value
-   * or null.
+   * {@inheritDoc}
    *
-   * <p>Optimistic, as {@link #computeIfPresent}: under contention on one key the function may run
-   * several times; only the last run's result is written. If it throws, the map is unchanged.
-   *
-   * @throws NullPointerException if any argument is null
+   * @throws NullPointerException {@inheritDoc}
    * @throws UnsupportedOperationException on a read-only snapshot
    */
   @Override
   public V merge(K key, V value, BiFunction<? super V, ? super V, ? extends V> remappingFunction) {
     checkWritable();
-    Objects.requireNonNull(value, "value");
-    Objects.requireNonNull(remappingFunction, "remappingFunction");
-    while (true) {
-      V old = get(key);
-      V next = old == null ? value : remappingFunction.apply(old, value);
-      if (commit(key, old, next)) {
-        return next;
-      }
-    }
+    return super.merge(key, value, remappingFunction);
   }
 
   /**
@@ -738,25 +679,18 @@ public final class HashTrieMap<K, V> extends AbstractMap<K, V> implements Concur
    * @throws UnsupportedOperationException on a read-only snapshot
    */
   @Override
-  @SuppressWarnings("unchecked")
   public void replaceAll(BiFunction<? super K, ? super V, ? extends V> function) {
     checkWritable();
-    Objects.requireNonNull(function, "function");
-    for (Cursor c = cursor(); c.key != null; c.advance()) {
-      K k = (K) c.key;
-      V v = (V) c.value;
-      while (v != null) {
-        V next = Objects.requireNonNull(function.apply(k, v), "function result");
-        if (insert(k, next, SAME, v) == v) {
-          break;
-        }
-        v = get(k);
-      }
-    }
+    super.replaceAll(function); // over forEach, which runs on a snapshot
   }
 
-  /** Writes {@code next} (null: removes) if {@code key} still maps to {@code old} (null: absent). */
-  private boolean commit(K key, V old, V next) {
+  /**
+   * The conditional write of the function-taking methods, which {@link OptimisticComputeMap} writes
+   * once for every map (the overrides above only add the read-only check first): {@code next}
+   * (null: removes) if {@code key} still maps to {@code old} (null: absent).
+   */
+  @Override
+  boolean commit(K key, V old, V next) {
     if (old == null) {
       return next == null || insert(key, next, ABSENT, null) == null;
     }

@@ -16,8 +16,6 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentMap;
 import java.util.function.BiConsumer;
-import java.util.function.BiFunction;
-import java.util.function.Function;
 
 /**
  * A concurrent hash map built on hopscotch hashing: every entry lives within a small neighbourhood
@@ -159,10 +157,12 @@ public final class HopscotchHashMap<K, V> extends WeaklyConsistentMap<K, V> {
    * or moved) makes the operation look again. A conditional operation whose condition fails
    * linearizes at the read of the entry it examined.
    *
-   * compute/computeIfPresent/merge run the function on the value read, then commit the result only
-   * if the key still maps to that same value instance (or is still absent), else run it again: the
-   * function may run more than once. computeIfAbsent runs its function only when the key was absent
-   * and adds the result as putIfAbsent does, so every caller gets the one instance that was added.
+   * compute/computeIfPresent/merge/replaceAll run the function on the value read, then commit the
+   * result only if the key still maps to that same value instance (or is still absent), else run it
+   * again: the function may run more than once. computeIfAbsent runs its function only when the key
+   * was absent and adds the result as putIfAbsent does, so every caller gets the one instance that
+   * was added. These loops are OptimisticComputeMap's, shared by every map; this class supplies
+   * the conditional write, commit() (doPut/doRemove with IF_SAME).
    *
    * Resize (grow at load > 0.8 or on a failed insert at load >= 0.5; shrink at load < 0.2; the new
    * length gives load <= 0.5, which leaves a wide hysteresis band). The thread that decides CASes
@@ -427,17 +427,6 @@ public final class HopscotchHashMap<K, V> extends WeaklyConsistentMap<K, V> {
   }
 
   /**
-   * Returns the value mapped to {@code key}, or {@code defaultValue} if there is none.
-   *
-   * @throws NullPointerException if {@code key} is null
-   */
-  @Override
-  public V getOrDefault(Object key, V defaultValue) {
-    V v = get(key);
-    return v != null ? v : defaultValue;
-  }
-
-  /**
    * Returns true if some entry has this value (by {@code equals}); O(n), weakly consistent.
    *
    * @throws NullPointerException if {@code value} is null
@@ -570,133 +559,6 @@ public final class HopscotchHashMap<K, V> extends WeaklyConsistentMap<K, V> {
     }
   }
 
-  /**
-   * Returns the value of {@code key}, first computing it with {@code mappingFunction} and adding it
-   * if the key is absent (a null result adds nothing and returns null).
-   *
-   * <p>The function runs without any lock or claim, at most once per call, and only when the key
-   * was absent when this call looked. Several threads calling this for the same absent key may each
-   * run the function, but only one result is added, and <em>every</em> caller gets that same
-   * instance back (the other results are discarded). If the function throws, the map is unchanged.
-   *
-   * @throws NullPointerException if the key or the function is null
-   */
-  @Override
-  @SuppressWarnings("unchecked")
-  public V computeIfAbsent(K key, Function<? super K, ? extends V> mappingFunction) {
-    Objects.requireNonNull(mappingFunction, "mappingFunction");
-    int h = spread(key);
-    V v = get(key);
-    if (v != null) {
-      return v;
-    }
-    V computed = mappingFunction.apply(key);
-    if (computed == null) {
-      return null;
-    }
-    Object prior = doPut(key, h, computed, IF_ABSENT, null);
-    return prior == null ? computed : (V) prior;
-  }
-
-  /**
-   * If {@code key} is present, replaces its value with the function's result, or removes it if the
-   * result is null; returns the new value or null.
-   *
-   * <p>Optimistic: the function is applied to the value read, and the result is written only if
-   * the key still maps to that same value instance; otherwise the function runs again on the new
-   * value. So under contention on one key the function may run several times (only the last run's
-   * result is written). If it throws, the map is unchanged.
-   *
-   * @throws NullPointerException if the key or the function is null
-   */
-  @Override
-  public V computeIfPresent(K key, BiFunction<? super K, ? super V, ? extends V> remappingFunction) {
-    Objects.requireNonNull(remappingFunction, "remappingFunction");
-    int h = spread(key);
-    while (true) {
-      V old = get(key);
-      if (old == null) {
-        return null;
-      }
-      V next = remappingFunction.apply(key, old);
-      if (commit(key, h, old, next)) {
-        return next;
-      }
-    }
-  }
-
-  /**
-   * Computes a new value for {@code key} from its current value (null if absent): a null result
-   * removes the key (or adds nothing). Returns the new value or null.
-   *
-   * <p>Optimistic, as {@link #computeIfPresent}: under contention on one key the function may run
-   * several times; only the last run's result is written. If it throws, the map is unchanged.
-   *
-   * @throws NullPointerException if the key or the function is null
-   */
-  @Override
-  public V compute(K key, BiFunction<? super K, ? super V, ? extends V> remappingFunction) {
-    Objects.requireNonNull(remappingFunction, "remappingFunction");
-    int h = spread(key);
-    while (true) {
-      V old = get(key);
-      V next = remappingFunction.apply(key, old);
-      if (commit(key, h, old, next)) {
-        return next;
-      }
-    }
-  }
-
-  /**
-   * Adds {@code value} if {@code key} is absent, else replaces the value with
-   * {@code remappingFunction(old, value)} (removing the key if that is null). Returns the new value
-   * or null.
-   *
-   * <p>Optimistic, as {@link #computeIfPresent}: under contention on one key the function may run
-   * several times; only the last run's result is written. If it throws, the map is unchanged.
-   *
-   * @throws NullPointerException if any argument is null
-   */
-  @Override
-  public V merge(K key, V value, BiFunction<? super V, ? super V, ? extends V> remappingFunction) {
-    Objects.requireNonNull(value, "value");
-    Objects.requireNonNull(remappingFunction, "remappingFunction");
-    int h = spread(key);
-    while (true) {
-      V old = get(key);
-      V next = old == null ? value : remappingFunction.apply(old, value);
-      if (commit(key, h, old, next)) {
-        return next;
-      }
-    }
-  }
-
-  /**
-   * Replaces each value with {@code function(key, value)}, key by key; each replacement is atomic
-   * (the function may run again for a key whose value changed meanwhile). Keys added during the
-   * call may or may not be visited.
-   *
-   * @throws NullPointerException if the function is null or returns null
-   */
-  @Override
-  @SuppressWarnings("unchecked")
-  public void replaceAll(BiFunction<? super K, ? super V, ? extends V> function) {
-    Objects.requireNonNull(function, "function");
-    for (Cursor c = new Cursor(); c.key != null; c.advance()) {
-      K k = (K) c.key;
-      int h = spread(k);
-      V v = (V) c.value;
-      while (true) {
-        V next = Objects.requireNonNull(function.apply(k, v), "function result");
-        Object witness = doPut(k, h, next, IF_SAME, v);
-        if (witness == v || witness == null) {
-          break; // replaced, or removed meanwhile
-        }
-        v = (V) witness;
-      }
-    }
-  }
-
   // ================================================================== write machinery
 
   private int spread(Object key) {
@@ -719,7 +581,14 @@ public final class HopscotchHashMap<K, V> extends WeaklyConsistentMap<K, V> {
   }
 
   /** Writes {@code next} for {@code key} if it still maps to {@code old} (null: absent). */
-  private boolean commit(Object key, int h, Object old, Object next) {
+  /**
+   * The conditional write of the function-taking methods, which {@link OptimisticComputeMap} writes
+   * once for every map: {@code next} (null: removes) for {@code key} if it still maps to
+   * {@code old} (null: absent). doPut and doRemove retry a CAS that failed for any other reason.
+   */
+  @Override
+  boolean commit(K key, V old, V next) {
+    int h = spread(key);
     if (next == null) {
       return old == null || doRemove(key, h, IF_SAME, old) == old;
     }

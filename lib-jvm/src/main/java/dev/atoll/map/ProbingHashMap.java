@@ -176,7 +176,8 @@ public final class ProbingHashMap<K, V> extends WeaklyConsistentMap<K, V> {
    * the null key slot. Writes: the successful CAS on the value slot (a removal's CAS stores
    * TOMBSTONE or null alike, invariant 5), or on the overflow reference; a failed condition
    * linearizes at the read that refuted it. compute and friends: a read followed by a CAS that
-   * expects the very instance read (identity), retried on failure.
+   * expects the very instance read (identity), retried on failure (commitHashed(); replaceAll is
+   * OptimisticComputeMap's loop over forEach and commit(), shared by every map).
    *
    * Resize. resize(t) allocates `next` sized for the live count (target load 3/8, hysteresis:
    * grow when half the key slots are claimed, shrink when live entries < length/8, checked on a
@@ -432,22 +433,6 @@ public final class ProbingHashMap<K, V> extends WeaklyConsistentMap<K, V> {
     return mergeHashed(key, hash(key), value, remappingFunction);
   }
 
-  /** Replaces every value by {@code function.apply(key, value)}, one key at a time. */
-  @Override
-  public void replaceAll(BiFunction<? super K, ? super V, ? extends V> function) {
-    Objects.requireNonNull(function);
-    for (Iterator<K> it = keyIterator(); it.hasNext(); ) {
-      K k = it.next();
-      int h = hash(k);
-      for (V v; (v = getHashed(k, h)) != null; ) {
-        V nv = Objects.requireNonNull(function.apply(k, v));
-        if (casValue(k, h, v, nv)) {
-          break;
-        }
-      }
-    }
-  }
-
   /** Calls {@code action} for every entry of a weakly consistent iteration. */
   @Override
   public void forEach(BiConsumer<? super K, ? super V> action) {
@@ -582,7 +567,7 @@ public final class ProbingHashMap<K, V> extends WeaklyConsistentMap<K, V> {
         return null;
       }
       V nv = f.apply(key, v);
-      if (casValue(key, h, v, nv == null ? TOMBSTONE : nv)) {
+      if (commitHashed(key, h, v, nv)) {
         return nv;
       }
     }
@@ -592,11 +577,7 @@ public final class ProbingHashMap<K, V> extends WeaklyConsistentMap<K, V> {
     for (;;) {
       V v = getHashed(key, h);
       V nv = f.apply(key, v);
-      if (v == null) {
-        if (nv == null || live(putIfMatch(table, key, h, nv, TOMBSTONE, false)) == null) {
-          return nv;
-        }
-      } else if (casValue(key, h, v, nv == null ? TOMBSTONE : nv)) {
+      if (commitHashed(key, h, v, nv)) {
         return nv;
       }
     }
@@ -605,17 +586,28 @@ public final class ProbingHashMap<K, V> extends WeaklyConsistentMap<K, V> {
   V mergeHashed(K key, int h, V value, BiFunction<? super V, ? super V, ? extends V> f) {
     for (;;) {
       V v = getHashed(key, h);
-      if (v == null) {
-        if (live(putIfMatch(table, key, h, value, TOMBSTONE, false)) == null) {
-          return value;
-        }
-      } else {
-        V nv = f.apply(v, value);
-        if (casValue(key, h, v, nv == null ? TOMBSTONE : nv)) {
-          return nv;
-        }
+      V nv = v == null ? value : f.apply(v, value);
+      if (commitHashed(key, h, v, nv)) {
+        return nv;
       }
     }
+  }
+
+  /**
+   * The conditional write of the function-taking methods (OptimisticComputeMap's, and the hashed
+   * ones above, which hash the key once): {@code next} (null: removes) if {@code key} still maps to
+   * the very instance {@code old}, or, when {@code old} is null, if it is still absent.
+   */
+  boolean commitHashed(K key, int h, V old, V next) {
+    if (old == null) {
+      return next == null || live(putIfMatch(table, key, h, next, TOMBSTONE, false)) == null;
+    }
+    return casValue(key, h, old, next == null ? TOMBSTONE : next);
+  }
+
+  @Override
+  boolean commit(K key, V old, V next) {
+    return commitHashed(key, hash(key), old, next);
   }
 
   /** Replaces the very instance {@code expected} (identity) by {@code update} (TOMBSTONE removes). */

@@ -266,16 +266,14 @@ public final class SegmentedHashMap<K, V> extends WeaklyConsistentMap<K, V> {
     return segmentFor(h).mergeHashed(key, h, value, remappingFunction);
   }
 
-  /** Replaces every value by {@code function.apply(key, value)}, segment by segment, key by key. */
+  /** The segment's {@link ProbingHashMap#commitHashed}, with the key hashed once, here. */
   @Override
-  public void replaceAll(BiFunction<? super K, ? super V, ? extends V> function) {
-    Objects.requireNonNull(function);
-    for (ProbingHashMap<K, V> s : segments) {
-      s.replaceAll(function);
-    }
+  boolean commit(K key, V old, V next) {
+    int h = hash(key);
+    return segmentFor(h).commitHashed(key, h, old, next);
   }
 
-  /** Calls {@code action} for every entry of a weakly consistent iteration. */
+  /** Calls {@code action} for every entry of a weakly consistent iteration, segment by segment. */
   @Override
   public void forEach(BiConsumer<? super K, ? super V> action) {
     Objects.requireNonNull(action);

@@ -1,23 +1,22 @@
 package dev.atoll.map;
 
-import java.util.AbstractMap;
 import java.util.Collection;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentMap;
 
 /**
  * The common base of this package's hash maps with weakly consistent iteration
  * ({@link ChainedHashMap}, {@link HopscotchHashMap}, {@link ProbingHashMap},
  * {@link SegmentedHashMap}): the {@code keySet}, {@code values} and {@code entrySet} views, made
  * once per map from the one weakly consistent traversal each map supplies, projected to keys,
- * values or write-through entries (see {@link MapViews}). Not public.
+ * values or write-through entries (see {@link MapViews}). The function-taking methods come from
+ * {@link OptimisticComputeMap}. Not public.
  *
  * @param <K> the type of keys
  * @param <V> the type of values
  */
-abstract class WeaklyConsistentMap<K, V> extends AbstractMap<K, V> implements ConcurrentMap<K, V> {
+abstract class WeaklyConsistentMap<K, V> extends OptimisticComputeMap<K, V> {
   // Views are stateless adapters: two threads racing on the first call may each build one, which
   // is harmless, so the fields are plain.
   private transient Set<K> keyView;

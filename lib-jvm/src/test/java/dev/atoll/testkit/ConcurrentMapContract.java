@@ -178,6 +178,15 @@ public abstract class ConcurrentMapContract {
     }
   }
 
+  /** A null result of replaceAll's function throws and leaves that entry as it was. */
+  @Test
+  void replaceAllRejectsANullResult() {
+    ConcurrentMap<String, Integer> m = newMap();
+    m.put("a", 1);
+    assertThrows(NullPointerException.class, () -> m.replaceAll((k, v) -> null));
+    assertEquals(Map.of("a", 1), new HashMap<>(m));
+  }
+
   @Test
   void sizeIsEmptyClear() {
     ConcurrentMap<Integer, Integer> m = newMap();
