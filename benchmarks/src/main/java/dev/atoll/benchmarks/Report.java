@@ -281,6 +281,7 @@ public final class Report {
           READS_1M.and(keys(k)), 0.7));
     }
     t.add(new SnapshotTarget("#7 HashTrieMap snapshot+write at 1M ≤ 1.5× its cost at 10k", "HASH_TRIE", 1.5));
+    t.add(new SnapshotTarget("#7 (for reference) Scala TrieMap snapshot+write at 1M vs its cost at 10k", "SCALA_TRIEMAP", 1.5));
     t.add(new MemoryTarget("#7 HashTrieMap memory ≤ Scala TrieMap", "HASH_TRIE", "SCALA_TRIEMAP", 1.0));
     t.add(new RatioTarget("#8 LeftRightMap reads while writing ≥ 0.8× unsynchronised HashMap read under the same writer",
         "ReadWhileWritingBenchmark", "LEFT_RIGHT", "HASHMAP_RACY_WRITER", ANY, 0.8));
