@@ -1,6 +1,7 @@
 package dev.atoll.map;
 
 import java.util.AbstractMap;
+import java.util.Iterator;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentMap;
 import java.util.function.BiFunction;
@@ -12,7 +13,8 @@ import java.util.function.Function;
  * {@link WeaklyConsistentMap}, and {@link HashTrieMap}): the function-taking methods of
  * {@link ConcurrentMap}, written once over two primitives every map already has, {@link #get} and a
  * conditional write by identity ({@link #commit}), plus {@link #putIfAbsent} for
- * {@link #computeIfAbsent}. Not public.
+ * {@link #computeIfAbsent}; and the two hooks the shared {@code keySet}/{@code values}/{@code entrySet}
+ * views of {@link MapViews} work through, {@link #traversal} and {@link #checkWritable}. Not public.
  *
  * <p>The methods are <em>optimistic</em>: a function runs on the value read, with no lock or claim
  * held, and its result is written only if the key still maps to that same value instance (or is
@@ -26,6 +28,26 @@ import java.util.function.Function;
  */
 abstract class OptimisticComputeMap<K, V> extends AbstractMap<K, V> implements ConcurrentMap<K, V> {
   OptimisticComputeMap() {}
+
+  /** What an iterator returns for each entry it meets. */
+  interface Projection<T> {
+    T make(Object key, Object value);
+  }
+
+  /**
+   * An iterator over this map's entries (with the consistency the map documents: weakly consistent,
+   * or over a snapshot) that returns {@code projection.make(key, value)} for each entry, and whose
+   * {@code remove} removes the last returned key from this map. The views of {@link MapViews}
+   * iterate through it.
+   */
+  abstract <T> Iterator<T> traversal(Projection<T> projection);
+
+  /**
+   * Throws {@link UnsupportedOperationException} if this map cannot be written (a read-only
+   * snapshot of {@link HashTrieMap}); by default does nothing. The views of {@link MapViews} call it
+   * first in the writes that do not start with a write of this map.
+   */
+  void checkWritable() {}
 
   /**
    * Writes {@code next} for {@code key} if the key still maps to the very instance {@code old}

@@ -25,37 +25,30 @@ abstract class WeaklyConsistentMap<K, V> extends OptimisticComputeMap<K, V> {
 
   WeaklyConsistentMap() {}
 
-  /** What an iterator returns for each entry it meets. */
-  interface Projection<T> {
-    T make(Object key, Object value);
-  }
-
   /**
    * A weakly consistent iterator (see the subclass's notes) that returns
    * {@code projection.make(key, value)} for each entry, and whose {@code remove} removes the last
    * returned key from this map.
    */
+  @Override
   abstract <T> Iterator<T> traversal(Projection<T> projection);
 
   /** A weakly consistent iterator over the keys whose {@code remove} removes from this map. */
-  @SuppressWarnings("unchecked")
   final Iterator<K> keyIterator() {
-    return traversal((k, v) -> (K) k);
+    return traversal(MapViews.keys());
   }
 
   /** A weakly consistent iterator over the values whose {@code remove} removes from this map. */
-  @SuppressWarnings("unchecked")
   final Iterator<V> valueIterator() {
-    return traversal((k, v) -> (V) v);
+    return traversal(MapViews.values());
   }
 
   /**
    * A weakly consistent iterator over the entries whose {@code remove} removes from this map and
    * whose entries write through {@code setValue} ({@link MapViews.WriteThroughEntry}).
    */
-  @SuppressWarnings("unchecked")
   final Iterator<Map.Entry<K, V>> entryIterator() {
-    return traversal((k, v) -> new MapViews.WriteThroughEntry<>(this, (K) k, (V) v));
+    return traversal(MapViews.entries(this));
   }
 
   /**
