@@ -314,10 +314,6 @@ public final class HashTrieMap<K, V> extends OptimisticComputeMap<K, V> {
    */
   private volatile Object[] lookupCache;
 
-  private transient Set<K> keyView;
-  private transient Collection<V> valueView;
-  private transient Set<Map.Entry<K, V>> entryView;
-
   /** Creates an empty map that hashes keys with their {@code hashCode()}, spread by a random seed. */
   public HashTrieMap() {
     this(new INode(emptyBranch(), new Gen()), null, Hashing.newSeed(), false);
@@ -707,8 +703,7 @@ public final class HashTrieMap<K, V> extends OptimisticComputeMap<K, V> {
    */
   @Override
   public Set<K> keySet() {
-    Set<K> v = keyView;
-    return v != null ? v : (keyView = new MapViews.Keys<>(this));
+    return keyView();
   }
 
   /**
@@ -718,8 +713,7 @@ public final class HashTrieMap<K, V> extends OptimisticComputeMap<K, V> {
    */
   @Override
   public Collection<V> values() {
-    Collection<V> v = valueView;
-    return v != null ? v : (valueView = new MapViews.Values<>(this));
+    return valueView();
   }
 
   /**
@@ -729,8 +723,7 @@ public final class HashTrieMap<K, V> extends OptimisticComputeMap<K, V> {
    */
   @Override
   public Set<Map.Entry<K, V>> entrySet() {
-    Set<Map.Entry<K, V>> v = entryView;
-    return v != null ? v : (entryView = new MapViews.Entries<>(this));
+    return entryView();
   }
 
   /** Compares with another map as {@link Map#equals} specifies, using one snapshot of this map. */

@@ -1,8 +1,11 @@
 package dev.atoll.map;
 
 import java.util.AbstractMap;
+import java.util.Collection;
 import java.util.Iterator;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentMap;
 import java.util.function.BiFunction;
 import java.util.function.Function;
@@ -14,7 +17,9 @@ import java.util.function.Function;
  * {@link ConcurrentMap}, written once over two primitives every map already has, {@link #get} and a
  * conditional write by identity ({@link #commit}), plus {@link #putIfAbsent} for
  * {@link #computeIfAbsent}; and the two hooks the shared {@code keySet}/{@code values}/{@code entrySet}
- * views of {@link MapViews} work through, {@link #traversal} and {@link #checkWritable}. Not public.
+ * views of {@link MapViews} work through, {@link #traversal} and {@link #checkWritable}, with the
+ * views themselves, made once per map ({@link #keyView}, {@link #valueView}, {@link #entryView}).
+ * Not public.
  *
  * <p>The methods are <em>optimistic</em>: a function runs on the value read, with no lock or claim
  * held, and its result is written only if the key still maps to that same value instance (or is
@@ -27,7 +32,31 @@ import java.util.function.Function;
  * @param <V> the type of values
  */
 abstract class OptimisticComputeMap<K, V> extends AbstractMap<K, V> implements ConcurrentMap<K, V> {
+  // Views are stateless adapters: two threads racing on the first call may each build one, which
+  // is harmless, so the fields are plain.
+  private transient Set<K> keyView;
+  private transient Collection<V> valueView;
+  private transient Set<Map.Entry<K, V>> entryView;
+
   OptimisticComputeMap() {}
+
+  /** This map's {@code keySet} view ({@link MapViews.Keys}), made on first use. */
+  final Set<K> keyView() {
+    Set<K> v = keyView;
+    return v != null ? v : (keyView = new MapViews.Keys<>(this));
+  }
+
+  /** This map's {@code values} view ({@link MapViews.Values}), made on first use. */
+  final Collection<V> valueView() {
+    Collection<V> v = valueView;
+    return v != null ? v : (valueView = new MapViews.Values<>(this));
+  }
+
+  /** This map's {@code entrySet} view ({@link MapViews.Entries}), made on first use. */
+  final Set<Map.Entry<K, V>> entryView() {
+    Set<Map.Entry<K, V>> v = entryView;
+    return v != null ? v : (entryView = new MapViews.Entries<>(this));
+  }
 
   /** What an iterator returns for each entry it meets. */
   interface Projection<T> {
