@@ -5,8 +5,6 @@ import dev.atoll.internal.CollisionBucket;
 import dev.atoll.internal.Hashing;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.util.AbstractCollection;
-import java.util.AbstractSet;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Iterator;
@@ -315,10 +313,6 @@ public final class HashTrieMap<K, V> extends OptimisticComputeMap<K, V> {
    * prefix. Dropped when the root changes.
    */
   private volatile Object[] lookupCache;
-
-  private transient Set<K> keyView;
-  private transient Collection<V> valueView;
-  private transient Set<Map.Entry<K, V>> entryView;
 
   /** Creates an empty map that hashes keys with their {@code hashCode()}, spread by a random seed. */
   public HashTrieMap() {
@@ -709,8 +703,7 @@ public final class HashTrieMap<K, V> extends OptimisticComputeMap<K, V> {
    */
   @Override
   public Set<K> keySet() {
-    Set<K> v = keyView;
-    return v != null ? v : (keyView = new KeyView());
+    return keyView();
   }
 
   /**
@@ -720,8 +713,7 @@ public final class HashTrieMap<K, V> extends OptimisticComputeMap<K, V> {
    */
   @Override
   public Collection<V> values() {
-    Collection<V> v = valueView;
-    return v != null ? v : (valueView = new ValueView());
+    return valueView();
   }
 
   /**
@@ -731,8 +723,7 @@ public final class HashTrieMap<K, V> extends OptimisticComputeMap<K, V> {
    */
   @Override
   public Set<Map.Entry<K, V>> entrySet() {
-    Set<Map.Entry<K, V>> v = entryView;
-    return v != null ? v : (entryView = new EntryView());
+    return entryView();
   }
 
   /** Compares with another map as {@link Map#equals} specifies, using one snapshot of this map. */
@@ -1469,7 +1460,8 @@ public final class HashTrieMap<K, V> extends OptimisticComputeMap<K, V> {
     return a;
   }
 
-  private void checkWritable() {
+  @Override
+  void checkWritable() {
     if (readOnly) {
       throw new UnsupportedOperationException("read-only snapshot");
     }
@@ -1715,12 +1707,25 @@ public final class HashTrieMap<K, V> extends OptimisticComputeMap<K, V> {
     }
   }
 
+  /**
+   * An iterator over a read-only snapshot taken now (see the class notes) that returns
+   * {@code projection.make(key, value)} for each entry; its {@code remove} removes the last key from
+   * this map. The views ({@link MapViews}) iterate through it.
+   */
+  @Override
+  <T> Iterator<T> traversal(Projection<T> projection) {
+    return new SnapshotIterator<>(projection);
+  }
+
   /** Iterator over a snapshot; {@code remove} removes the last key from this map. */
-  private abstract class SnapshotIterator<T> implements Iterator<T> {
+  private final class SnapshotIterator<T> implements Iterator<T> {
     private final Cursor cursor = cursor();
+    private final Projection<T> projection;
     private Object lastKey;
 
-    abstract T make(Object k, Object v);
+    SnapshotIterator(Projection<T> projection) {
+      this.projection = projection;
+    }
 
     @Override
     public final boolean hasNext() {
@@ -1736,7 +1741,7 @@ public final class HashTrieMap<K, V> extends OptimisticComputeMap<K, V> {
       Object v = cursor.value;
       cursor.advance();
       lastKey = k;
-      return make(k, v);
+      return projection.make(k, v);
     }
 
     @Override
@@ -1747,182 +1752,6 @@ public final class HashTrieMap<K, V> extends OptimisticComputeMap<K, V> {
       }
       HashTrieMap.this.remove(lastKey);
       lastKey = null;
-    }
-  }
-
-  /** An entry from an iterator; {@code setValue} writes through to the map. */
-  private final class WriteThroughEntry implements Map.Entry<K, V> {
-    private final K key;
-    private V value;
-
-    WriteThroughEntry(K key, V value) {
-      this.key = key;
-      this.value = value;
-    }
-
-    @Override
-    public K getKey() {
-      return key;
-    }
-
-    @Override
-    public V getValue() {
-      return value;
-    }
-
-    @Override
-    public V setValue(V v) {
-      checkWritable();
-      Objects.requireNonNull(v, "value");
-      V old = value;
-      put(key, v);
-      value = v;
-      return old;
-    }
-
-    @Override
-    public boolean equals(Object o) {
-      if (!(o instanceof Map.Entry)) {
-        return false;
-      }
-      Map.Entry<?, ?> e = (Map.Entry<?, ?>) o;
-      return key.equals(e.getKey()) && value.equals(e.getValue());
-    }
-
-    @Override
-    public int hashCode() {
-      return key.hashCode() ^ value.hashCode();
-    }
-
-    @Override
-    public String toString() {
-      return key + "=" + value;
-    }
-  }
-
-  private final class KeyView extends AbstractSet<K> {
-    @Override
-    public Iterator<K> iterator() {
-      return new SnapshotIterator<K>() {
-        @Override
-        @SuppressWarnings("unchecked")
-        K make(Object k, Object v) {
-          return (K) k;
-        }
-      };
-    }
-
-    @Override
-    public int size() {
-      return HashTrieMap.this.size();
-    }
-
-    @Override
-    public boolean isEmpty() {
-      return HashTrieMap.this.isEmpty();
-    }
-
-    @Override
-    public boolean contains(Object o) {
-      return containsKey(o);
-    }
-
-    @Override
-    public boolean remove(Object o) {
-      return HashTrieMap.this.remove(o) != null;
-    }
-
-    @Override
-    public void clear() {
-      HashTrieMap.this.clear();
-    }
-  }
-
-  private final class ValueView extends AbstractCollection<V> {
-    @Override
-    public Iterator<V> iterator() {
-      return new SnapshotIterator<V>() {
-        @Override
-        @SuppressWarnings("unchecked")
-        V make(Object k, Object v) {
-          return (V) v;
-        }
-      };
-    }
-
-    @Override
-    public int size() {
-      return HashTrieMap.this.size();
-    }
-
-    @Override
-    public boolean isEmpty() {
-      return HashTrieMap.this.isEmpty();
-    }
-
-    @Override
-    public boolean contains(Object o) {
-      return containsValue(o);
-    }
-
-    @Override
-    public void clear() {
-      HashTrieMap.this.clear();
-    }
-  }
-
-  private final class EntryView extends AbstractSet<Map.Entry<K, V>> {
-    @Override
-    public Iterator<Map.Entry<K, V>> iterator() {
-      return new SnapshotIterator<Map.Entry<K, V>>() {
-        @Override
-        @SuppressWarnings("unchecked")
-        Map.Entry<K, V> make(Object k, Object v) {
-          return new WriteThroughEntry((K) k, (V) v);
-        }
-      };
-    }
-
-    @Override
-    public int size() {
-      return HashTrieMap.this.size();
-    }
-
-    @Override
-    public boolean isEmpty() {
-      return HashTrieMap.this.isEmpty();
-    }
-
-    @Override
-    public boolean contains(Object o) {
-      if (!(o instanceof Map.Entry)) {
-        return false;
-      }
-      Map.Entry<?, ?> e = (Map.Entry<?, ?>) o;
-      Object k = e.getKey();
-      Object v = e.getValue();
-      if (k == null || v == null) {
-        return false;
-      }
-      Object cur = get(k);
-      return cur != null && (cur == v || v.equals(cur));
-    }
-
-    @Override
-    public boolean remove(Object o) {
-      checkWritable();
-      if (!(o instanceof Map.Entry)) {
-        return false;
-      }
-      Map.Entry<?, ?> e = (Map.Entry<?, ?>) o;
-      Object k = e.getKey();
-      Object v = e.getValue();
-      return k != null && v != null && HashTrieMap.this.remove(k, v);
-    }
-
-    @Override
-    public void clear() {
-      HashTrieMap.this.clear();
     }
   }
 

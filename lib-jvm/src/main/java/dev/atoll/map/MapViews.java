@@ -1,31 +1,53 @@
 package dev.atoll.map;
 
+import dev.atoll.map.OptimisticComputeMap.Projection;
 import java.util.AbstractCollection;
 import java.util.AbstractSet;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentMap;
 
 /**
- * The {@code keySet}/{@code values}/{@code entrySet} views of every {@link WeaklyConsistentMap}:
- * thin adapters that answer every query through the map's own operations and iterate through the
- * map's weakly consistent iterators. Not public.
+ * The {@code keySet}/{@code values}/{@code entrySet} views of this package's maps (every
+ * {@link WeaklyConsistentMap} and {@link HashTrieMap}): thin adapters that answer every query
+ * through the map's own operations and iterate through the map's {@link
+ * OptimisticComputeMap#traversal traversal} (weakly consistent, or over a snapshot: the map's
+ * documented iteration). The writes that do not start with a write of the map ({@code entrySet}'s
+ * {@code remove}, {@code Entry.setValue}) call {@link OptimisticComputeMap#checkWritable} first, so
+ * that a read-only map refuses them as its own writes do. Not public.
  */
 final class MapViews {
   private MapViews() {}
 
+  /** Projects an entry to its key. */
+  @SuppressWarnings("unchecked")
+  static <K> Projection<K> keys() {
+    return (k, v) -> (K) k;
+  }
+
+  /** Projects an entry to its value. */
+  @SuppressWarnings("unchecked")
+  static <V> Projection<V> values() {
+    return (k, v) -> (V) v;
+  }
+
+  /** Projects an entry to a {@link WriteThroughEntry} of {@code map}. */
+  @SuppressWarnings("unchecked")
+  static <K, V> Projection<Map.Entry<K, V>> entries(OptimisticComputeMap<K, V> map) {
+    return (k, v) -> new WriteThroughEntry<>(map, (K) k, (V) v);
+  }
+
   /** The key set view. */
   static final class Keys<K, V> extends AbstractSet<K> {
-    private final WeaklyConsistentMap<K, V> map;
+    private final OptimisticComputeMap<K, V> map;
 
-    Keys(WeaklyConsistentMap<K, V> map) {
+    Keys(OptimisticComputeMap<K, V> map) {
       this.map = map;
     }
 
     @Override
     public Iterator<K> iterator() {
-      return map.keyIterator();
+      return map.traversal(keys());
     }
 
     @Override
@@ -56,15 +78,15 @@ final class MapViews {
 
   /** The values view. */
   static final class Values<K, V> extends AbstractCollection<V> {
-    private final WeaklyConsistentMap<K, V> map;
+    private final OptimisticComputeMap<K, V> map;
 
-    Values(WeaklyConsistentMap<K, V> map) {
+    Values(OptimisticComputeMap<K, V> map) {
       this.map = map;
     }
 
     @Override
     public Iterator<V> iterator() {
-      return map.valueIterator();
+      return map.traversal(values());
     }
 
     @Override
@@ -90,15 +112,15 @@ final class MapViews {
 
   /** The entry set view. */
   static final class Entries<K, V> extends AbstractSet<Map.Entry<K, V>> {
-    private final WeaklyConsistentMap<K, V> map;
+    private final OptimisticComputeMap<K, V> map;
 
-    Entries(WeaklyConsistentMap<K, V> map) {
+    Entries(OptimisticComputeMap<K, V> map) {
       this.map = map;
     }
 
     @Override
     public Iterator<Map.Entry<K, V>> iterator() {
-      return map.entryIterator();
+      return map.traversal(entries(map));
     }
 
     @Override
@@ -128,6 +150,7 @@ final class MapViews {
 
     @Override
     public boolean remove(Object o) {
+      map.checkWritable();
       if (!(o instanceof Map.Entry)) {
         return false;
       }
@@ -145,11 +168,11 @@ final class MapViews {
 
   /** An entry returned by an iterator: {@code setValue} writes through to the map with {@code put}. */
   static final class WriteThroughEntry<K, V> implements Map.Entry<K, V> {
-    private final ConcurrentMap<K, V> map;
+    private final OptimisticComputeMap<K, V> map;
     private final K key;
     private V value;
 
-    WriteThroughEntry(ConcurrentMap<K, V> map, K key, V value) {
+    WriteThroughEntry(OptimisticComputeMap<K, V> map, K key, V value) {
       this.map = map;
       this.key = key;
       this.value = value;
@@ -167,7 +190,8 @@ final class MapViews {
 
     @Override
     public V setValue(V v) {
-      Objects.requireNonNull(v);
+      map.checkWritable();
+      Objects.requireNonNull(v, "value");
       V old = value;
       map.put(key, v);
       value = v;

@@ -1,7 +1,11 @@
 package dev.atoll.map;
 
 import java.util.AbstractMap;
+import java.util.Collection;
+import java.util.Iterator;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentMap;
 import java.util.function.BiFunction;
 import java.util.function.Function;
@@ -12,7 +16,10 @@ import java.util.function.Function;
  * {@link WeaklyConsistentMap}, and {@link HashTrieMap}): the function-taking methods of
  * {@link ConcurrentMap}, written once over two primitives every map already has, {@link #get} and a
  * conditional write by identity ({@link #commit}), plus {@link #putIfAbsent} for
- * {@link #computeIfAbsent}. Not public.
+ * {@link #computeIfAbsent}; and the two hooks the shared {@code keySet}/{@code values}/{@code entrySet}
+ * views of {@link MapViews} work through, {@link #traversal} and {@link #checkWritable}, with the
+ * views themselves, made once per map ({@link #keyView}, {@link #valueView}, {@link #entryView}).
+ * Not public.
  *
  * <p>The methods are <em>optimistic</em>: a function runs on the value read, with no lock or claim
  * held, and its result is written only if the key still maps to that same value instance (or is
@@ -25,7 +32,51 @@ import java.util.function.Function;
  * @param <V> the type of values
  */
 abstract class OptimisticComputeMap<K, V> extends AbstractMap<K, V> implements ConcurrentMap<K, V> {
+  // Views are stateless adapters: two threads racing on the first call may each build one, which
+  // is harmless, so the fields are plain.
+  private transient Set<K> keyView;
+  private transient Collection<V> valueView;
+  private transient Set<Map.Entry<K, V>> entryView;
+
   OptimisticComputeMap() {}
+
+  /** This map's {@code keySet} view ({@link MapViews.Keys}), made on first use. */
+  final Set<K> keyView() {
+    Set<K> v = keyView;
+    return v != null ? v : (keyView = new MapViews.Keys<>(this));
+  }
+
+  /** This map's {@code values} view ({@link MapViews.Values}), made on first use. */
+  final Collection<V> valueView() {
+    Collection<V> v = valueView;
+    return v != null ? v : (valueView = new MapViews.Values<>(this));
+  }
+
+  /** This map's {@code entrySet} view ({@link MapViews.Entries}), made on first use. */
+  final Set<Map.Entry<K, V>> entryView() {
+    Set<Map.Entry<K, V>> v = entryView;
+    return v != null ? v : (entryView = new MapViews.Entries<>(this));
+  }
+
+  /** What an iterator returns for each entry it meets. */
+  interface Projection<T> {
+    T make(Object key, Object value);
+  }
+
+  /**
+   * An iterator over this map's entries (with the consistency the map documents: weakly consistent,
+   * or over a snapshot) that returns {@code projection.make(key, value)} for each entry, and whose
+   * {@code remove} removes the last returned key from this map. The views of {@link MapViews}
+   * iterate through it.
+   */
+  abstract <T> Iterator<T> traversal(Projection<T> projection);
+
+  /**
+   * Throws {@link UnsupportedOperationException} if this map cannot be written (a read-only
+   * snapshot of {@link HashTrieMap}); by default does nothing. The views of {@link MapViews} call it
+   * first in the writes that do not start with a write of this map.
+   */
+  void checkWritable() {}
 
   /**
    * Writes {@code next} for {@code key} if the key still maps to the very instance {@code old}

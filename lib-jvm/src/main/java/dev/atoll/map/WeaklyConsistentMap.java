@@ -8,54 +8,41 @@ import java.util.Set;
 /**
  * The common base of this package's hash maps with weakly consistent iteration
  * ({@link ChainedHashMap}, {@link HopscotchHashMap}, {@link ProbingHashMap},
- * {@link SegmentedHashMap}): the {@code keySet}, {@code values} and {@code entrySet} views, made
- * once per map from the one weakly consistent traversal each map supplies, projected to keys,
- * values or write-through entries (see {@link MapViews}). The function-taking methods come from
+ * {@link SegmentedHashMap}): the {@code keySet}, {@code values} and {@code entrySet} views
+ * ({@link MapViews}, made once per map by {@link OptimisticComputeMap}), over the one weakly
+ * consistent traversal each map supplies, projected to keys, values or write-through entries. The function-taking methods come from
  * {@link OptimisticComputeMap}. Not public.
  *
  * @param <K> the type of keys
  * @param <V> the type of values
  */
 abstract class WeaklyConsistentMap<K, V> extends OptimisticComputeMap<K, V> {
-  // Views are stateless adapters: two threads racing on the first call may each build one, which
-  // is harmless, so the fields are plain.
-  private transient Set<K> keyView;
-  private transient Collection<V> valueView;
-  private transient Set<Map.Entry<K, V>> entryView;
-
   WeaklyConsistentMap() {}
-
-  /** What an iterator returns for each entry it meets. */
-  interface Projection<T> {
-    T make(Object key, Object value);
-  }
 
   /**
    * A weakly consistent iterator (see the subclass's notes) that returns
    * {@code projection.make(key, value)} for each entry, and whose {@code remove} removes the last
    * returned key from this map.
    */
+  @Override
   abstract <T> Iterator<T> traversal(Projection<T> projection);
 
   /** A weakly consistent iterator over the keys whose {@code remove} removes from this map. */
-  @SuppressWarnings("unchecked")
   final Iterator<K> keyIterator() {
-    return traversal((k, v) -> (K) k);
+    return traversal(MapViews.keys());
   }
 
   /** A weakly consistent iterator over the values whose {@code remove} removes from this map. */
-  @SuppressWarnings("unchecked")
   final Iterator<V> valueIterator() {
-    return traversal((k, v) -> (V) v);
+    return traversal(MapViews.values());
   }
 
   /**
    * A weakly consistent iterator over the entries whose {@code remove} removes from this map and
    * whose entries write through {@code setValue} ({@link MapViews.WriteThroughEntry}).
    */
-  @SuppressWarnings("unchecked")
   final Iterator<Map.Entry<K, V>> entryIterator() {
-    return traversal((k, v) -> new MapViews.WriteThroughEntry<>(this, (K) k, (V) v));
+    return traversal(MapViews.entries(this));
   }
 
   /**
@@ -64,8 +51,7 @@ abstract class WeaklyConsistentMap<K, V> extends OptimisticComputeMap<K, V> {
    */
   @Override
   public Set<K> keySet() {
-    Set<K> v = keyView;
-    return v != null ? v : (keyView = new MapViews.Keys<>(this));
+    return keyView();
   }
 
   /**
@@ -74,8 +60,7 @@ abstract class WeaklyConsistentMap<K, V> extends OptimisticComputeMap<K, V> {
    */
   @Override
   public Collection<V> values() {
-    Collection<V> v = valueView;
-    return v != null ? v : (valueView = new MapViews.Values<>(this));
+    return valueView();
   }
 
   /**
@@ -84,7 +69,6 @@ abstract class WeaklyConsistentMap<K, V> extends OptimisticComputeMap<K, V> {
    */
   @Override
   public Set<Map.Entry<K, V>> entrySet() {
-    Set<Map.Entry<K, V>> v = entryView;
-    return v != null ? v : (entryView = new MapViews.Entries<>(this));
+    return entryView();
   }
 }

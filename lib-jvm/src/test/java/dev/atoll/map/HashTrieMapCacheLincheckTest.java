@@ -1,13 +1,6 @@
 package dev.atoll.map;
 
 import java.util.Map;
-import java.util.TreeMap;
-import org.jetbrains.lincheck.datastructures.IntGen;
-import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
-import org.jetbrains.lincheck.datastructures.Operation;
-import org.jetbrains.lincheck.datastructures.Param;
-import org.jetbrains.lincheck.datastructures.StressOptions;
-import org.junit.jupiter.api.Test;
 
 /**
  * Lincheck on writes that start at the lookup cache, racing with snapshots and with the
@@ -19,13 +12,13 @@ import org.junit.jupiter.api.Test;
  * the cache level, while other threads write through the cache, hit the tomb, or take snapshots
  * that make the cached INode stale.
  */
-@Param(name = "key", gen = IntGen.class, conf = "1:3")
-@Param(name = "value", gen = IntGen.class, conf = "1:3")
-public class HashTrieMapCacheLincheckTest {
-  private final HashTrieMap<Integer, Integer> map = new HashTrieMap<>(k -> k << 12);
-
+// Test classes are compiled into the dev.atoll.core module, whose dev.atoll.map package is
+// exported while the test kit's is not; the kit's base class is public API of this test only.
+@SuppressWarnings("exports")
+public class HashTrieMapCacheLincheckTest extends HashTrieMapWithSnapshotsLincheck {
   /** Lincheck creates one instance per scenario. */
   public HashTrieMapCacheLincheckTest() {
+    super(new HashTrieMap<>(k -> k << 12));
     for (int k = -1; k >= -8; k--) {
       map.put(k, 0);
     }
@@ -35,69 +28,14 @@ public class HashTrieMapCacheLincheckTest {
     }
   }
 
-  @Operation
-  public Integer get(@Param(name = "key") int key) {
-    return map.get(key);
+  @Override
+  protected String keys() {
+    return "1:3";
   }
 
-  @Operation
-  public Integer put(@Param(name = "key") int key, @Param(name = "value") int value) {
-    return map.put(key, value);
-  }
-
-  @Operation
-  public Integer remove(@Param(name = "key") int key) {
-    return map.remove(key);
-  }
-
-  @Operation
-  public Integer putIfAbsent(@Param(name = "key") int key, @Param(name = "value") int value) {
-    return map.putIfAbsent(key, value);
-  }
-
-  @Operation
-  public Integer computeIncrement(@Param(name = "key") int key) {
-    return map.compute(key, (k, v) -> v == null ? 1 : (v >= 3 ? null : v + 1));
-  }
-
-  @Operation
-  public String readOnlySnapshot() {
-    return new TreeMap<>(map.readOnlySnapshot()).toString();
-  }
-
-  @Operation
-  public String snapshotThenWrite(@Param(name = "key") int key, @Param(name = "value") int value) {
-    HashTrieMap<Integer, Integer> s = map.snapshot();
-    s.put(key, value);
-    s.remove(key + 1);
-    return new TreeMap<>(s).toString();
-  }
-
-  protected int iterations() {
-    return Integer.getInteger("atoll.lincheck.iterations", 20);
-  }
-
-  @Test
-  void modelChecking() {
-    new ModelCheckingOptions()
-        .iterations(Math.max(5, iterations() / 2))
-        .invocationsPerIteration(200)
-        .loopBound(200) // snapshots scan 64-slot branches: bounded loops, not spinning
-        .threads(2)
-        .actorsPerThread(3)
-        .sequentialSpecification(Spec.class)
-        .check(getClass());
-  }
-
-  @Test
-  void stress() {
-    new StressOptions()
-        .iterations(iterations())
-        .invocationsPerIteration(1_000)
-        .threads(3)
-        .actorsPerThread(3)
-        .sequentialSpecification(Spec.class)
-        .check(getClass());
+  @Override
+  protected Class<?> specification() {
+    return Spec.class;
   }
 
   /** The snapshot test's sequential specification, starting with the keys the map keeps. */

@@ -1,14 +1,10 @@
 package dev.atoll.map;
 
+import dev.atoll.testkit.MapLincheck;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
-import org.jetbrains.lincheck.datastructures.IntGen;
-import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
 import org.jetbrains.lincheck.datastructures.Operation;
-import org.jetbrains.lincheck.datastructures.Param;
-import org.jetbrains.lincheck.datastructures.StressOptions;
-import org.junit.jupiter.api.Test;
 
 /**
  * Lincheck with snapshots in the operation set: a snapshot must be the map's state at one instant
@@ -20,14 +16,14 @@ import org.junit.jupiter.api.Test;
  * renewal of shared nodes after snapshots, the lookup cache (which holds third-level INodes), and
  * clear() going back to a flat trie.
  */
-@Param(name = "key", gen = IntGen.class, conf = "1:6")
-@Param(name = "value", gen = IntGen.class, conf = "1:3")
-public class HashTrieMapSnapshotLincheckTest {
-  /** Level-0 and level-6 index 0 for every key; level-12 index: k mod 64 (distinct). */
-  private final HashTrieMap<Integer, Integer> map = new HashTrieMap<>(k -> k << 12);
-
+// Test classes are compiled into the dev.atoll.core module, whose dev.atoll.map package is
+// exported while the test kit's is not; the kit's base class is public API of this test only.
+@SuppressWarnings("exports")
+public class HashTrieMapSnapshotLincheckTest extends HashTrieMapWithSnapshotsLincheck {
   /** Lincheck creates one instance per scenario. */
   public HashTrieMapSnapshotLincheckTest() {
+    // Level-0 and level-6 index 0 for every key; level-12 index: k mod 64 (distinct).
+    super(new HashTrieMap<>(k -> k << 12));
     fill(map);
   }
 
@@ -38,29 +34,14 @@ public class HashTrieMapSnapshotLincheckTest {
     }
   }
 
-  @Operation
-  public Integer get(@Param(name = "key") int key) {
-    return map.get(key);
+  @Override
+  protected String keys() {
+    return "1:6";
   }
 
-  @Operation
-  public Integer put(@Param(name = "key") int key, @Param(name = "value") int value) {
-    return map.put(key, value);
-  }
-
-  @Operation
-  public Integer remove(@Param(name = "key") int key) {
-    return map.remove(key);
-  }
-
-  @Operation
-  public Integer putIfAbsent(@Param(name = "key") int key, @Param(name = "value") int value) {
-    return map.putIfAbsent(key, value);
-  }
-
-  @Operation
-  public Integer computeIncrement(@Param(name = "key") int key) {
-    return map.compute(key, (k, v) -> v == null ? 1 : (v >= 3 ? null : v + 1));
+  @Override
+  protected Class<?> specification() {
+    return Spec.class;
   }
 
   @Operation
@@ -74,19 +55,6 @@ public class HashTrieMapSnapshotLincheckTest {
   }
 
   @Operation
-  public String readOnlySnapshot() {
-    return new TreeMap<>(map.readOnlySnapshot()).toString();
-  }
-
-  @Operation
-  public String snapshotThenWrite(@Param(name = "key") int key, @Param(name = "value") int value) {
-    HashTrieMap<Integer, Integer> s = map.snapshot();
-    s.put(key, value);
-    s.remove(key + 1);
-    return new TreeMap<>(s).toString();
-  }
-
-  @Operation
   public String iterate() {
     TreeMap<Integer, Integer> seen = new TreeMap<>();
     for (Map.Entry<Integer, Integer> e : map.entrySet()) {
@@ -95,39 +63,8 @@ public class HashTrieMapSnapshotLincheckTest {
     return seen.toString();
   }
 
-  protected int iterations() {
-    return Integer.getInteger("atoll.lincheck.iterations", 20);
-  }
-
-  @Test
-  void modelChecking() {
-    new ModelCheckingOptions()
-        .iterations(Math.max(5, iterations() / 2)) // snapshots make long interleavings: fewer, to stay fast
-        .invocationsPerIteration(200)
-        // size() and iteration scan 64-slot branches: loops of up to 64 iterations per branch are
-        // bounded, not spinning (Lincheck's default bound would report them as a hang)
-        .loopBound(200)
-        .threads(2)
-        .actorsPerThread(3)
-        .sequentialSpecification(Spec.class)
-        .check(getClass());
-  }
-
-  @Test
-  void stress() {
-    new StressOptions()
-        .iterations(iterations())
-        .invocationsPerIteration(1_000)
-        .threads(3)
-        .actorsPerThread(3)
-        .sequentialSpecification(Spec.class)
-        .check(getClass());
-  }
-
   /** The sequential specification on a {@link HashMap} (also HashTrieMapCacheLincheckTest's). */
-  public static class Spec {
-    private final HashMap<Integer, Integer> map = new HashMap<>();
-
+  public static class Spec extends MapLincheck.Spec {
     /** Lincheck creates one instance per scenario. */
     public Spec() {
       fill(map);
@@ -135,27 +72,7 @@ public class HashTrieMapSnapshotLincheckTest {
 
     /** A specification that starts with {@code initial} instead of the filler keys. */
     protected Spec(Map<Integer, Integer> initial) {
-      map.putAll(initial);
-    }
-
-    public Integer get(int key) {
-      return map.get(key);
-    }
-
-    public Integer put(int key, int value) {
-      return map.put(key, value);
-    }
-
-    public Integer remove(int key) {
-      return map.remove(key);
-    }
-
-    public Integer putIfAbsent(int key, int value) {
-      return map.putIfAbsent(key, value);
-    }
-
-    public Integer computeIncrement(int key) {
-      return map.compute(key, (k, v) -> v == null ? 1 : (v >= 3 ? null : v + 1));
+      super(initial);
     }
 
     public int size() {

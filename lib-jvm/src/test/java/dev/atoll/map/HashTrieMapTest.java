@@ -153,6 +153,13 @@ class HashTrieMapTest extends ConcurrentMapContract {
         () -> r.replaceAll((k, v) -> v),
         () -> ro.keySet().remove("a"),
         () -> ro.entrySet().iterator().next().setValue("z"),
+        () -> ro.entrySet().iterator().next().setValue(null),
+        () -> ro.entrySet().remove(Map.entry("a", "1")),
+        () -> ro.entrySet().remove("not an entry"),
+        () -> ro.values().remove("1"),
+        () -> ro.keySet().clear(),
+        () -> ro.values().clear(),
+        () -> ro.entrySet().clear(),
         () -> {
           Iterator<String> it = ro.keySet().iterator();
           it.next();

@@ -4,13 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import dev.atoll.internal.Hashing;
+import dev.atoll.testkit.MapLincheck;
 import java.util.HashMap;
 import java.util.Map;
 import org.jetbrains.lincheck.datastructures.IntGen;
-import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
 import org.jetbrains.lincheck.datastructures.Operation;
 import org.jetbrains.lincheck.datastructures.Param;
-import org.jetbrains.lincheck.datastructures.StressOptions;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -112,11 +111,7 @@ public class HopscotchHashMapDisplacementLincheckTest {
   @Test
   @Tag("stress")
   void modelChecking() {
-    new ModelCheckingOptions()
-        .iterations(Integer.getInteger("atoll.lincheck.iterations", 20))
-        .invocationsPerIteration(300)
-        .threads(2)
-        .actorsPerThread(3)
+    MapLincheck.modelChecking(MapLincheck.defaultIterations())
         .sequentialSpecification(Spec.class)
         .check(getClass());
   }
@@ -124,11 +119,7 @@ public class HopscotchHashMapDisplacementLincheckTest {
   @Test
   @Tag("stress")
   void stress() {
-    new StressOptions()
-        .iterations(Integer.getInteger("atoll.lincheck.iterations", 20))
-        .invocationsPerIteration(1_000)
-        .threads(2)
-        .actorsPerThread(3)
+    MapLincheck.stress(MapLincheck.defaultIterations())
         .sequentialSpecification(Spec.class)
         .check(getClass());
   }

@@ -2,17 +2,15 @@ package dev.atoll.testkit;
 
 import java.util.concurrent.ConcurrentMap;
 import org.jetbrains.lincheck.datastructures.IntGen;
-import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
 import org.jetbrains.lincheck.datastructures.Operation;
 import org.jetbrains.lincheck.datastructures.Param;
-import org.jetbrains.lincheck.datastructures.StressOptions;
-import org.junit.jupiter.api.Test;
 
 /**
  * Lincheck linearizability tests for any {@code ConcurrentMap<Integer, Integer>}: a subclass passes a
  * fresh map to the constructor (Lincheck builds one test instance per scenario through the no-argument
- * constructor) and gets a model-checking and a stress test of the operations below, checked against
- * the independent sequential specification {@link MapSpec}, a plain {@link java.util.HashMap}.
+ * constructor) and gets a model-checking and a stress test ({@link MapLincheck}'s) of the operations
+ * below and the core ones inherited from {@link MapLincheck}, checked against the independent
+ * sequential specification {@link MapSpec}, a plain {@link java.util.HashMap}.
  *
  * <pre>{@code
  * class ChainedHashMapLincheckTest extends ConcurrentMapLincheck {
@@ -20,45 +18,25 @@ import org.junit.jupiter.api.Test;
  * }
  * }</pre>
  *
- * <p>Keys come from a small range so that operations meet; the JVM flags Lincheck needs are in the
- * surefire {@code argLine} of the root pom. {@code size()} is left out: it is not linearizable in
- * {@code ConcurrentHashMap} either (a quiescent-accurate counter), and each map tests it elsewhere.
+ * <p>Keys come from a small range (1 to 4) so that operations meet; the JVM flags Lincheck needs are
+ * in the surefire {@code argLine} of the root pom. {@code size()} is left out: it is not linearizable
+ * in {@code ConcurrentHashMap} either (a quiescent-accurate counter), and each map tests it elsewhere.
  */
-@Param(name = "key", gen = IntGen.class, conf = "1:4")
-@Param(name = "value", gen = IntGen.class, conf = "1:3")
-public abstract class ConcurrentMapLincheck {
-  private final ConcurrentMap<Integer, Integer> map;
-
+@Param(name = "key", gen = MapLincheck.Keys.class)
+@Param(name = "value", gen = IntGen.class, conf = MapLincheck.VALUES)
+public abstract class ConcurrentMapLincheck extends MapLincheck<ConcurrentMap<Integer, Integer>> {
   protected ConcurrentMapLincheck(ConcurrentMap<Integer, Integer> map) {
-    this.map = map;
+    super(map);
   }
 
-  /**
-   * Scenarios per Lincheck run: {@code -Datoll.lincheck.iterations=N} (default 20, which keeps the
-   * default build fast; raise it for a long run).
-   */
-  protected int iterations() {
-    return Integer.getInteger("atoll.lincheck.iterations", 20);
+  @Override
+  protected final String keys() {
+    return "1:4";
   }
 
-  @Operation
-  public Integer get(@Param(name = "key") int key) {
-    return map.get(key);
-  }
-
-  @Operation
-  public Integer put(@Param(name = "key") int key, @Param(name = "value") int value) {
-    return map.put(key, value);
-  }
-
-  @Operation
-  public Integer remove(@Param(name = "key") int key) {
-    return map.remove(key);
-  }
-
-  @Operation
-  public Integer putIfAbsent(@Param(name = "key") int key, @Param(name = "value") int value) {
-    return map.putIfAbsent(key, value);
+  @Override
+  protected final Class<?> specification() {
+    return MapSpec.class;
   }
 
   @Operation
@@ -77,11 +55,6 @@ public abstract class ConcurrentMapLincheck {
   }
 
   @Operation
-  public Integer computeIncrement(@Param(name = "key") int key) {
-    return map.compute(key, (k, v) -> v == null ? 1 : (v >= 3 ? null : v + 1));
-  }
-
-  @Operation
   public Integer computeIfAbsent(@Param(name = "key") int key, @Param(name = "value") int value) {
     return map.computeIfAbsent(key, k -> value);
   }
@@ -96,48 +69,8 @@ public abstract class ConcurrentMapLincheck {
     return map.containsKey(key);
   }
 
-  @Test
-  void modelChecking() {
-    new ModelCheckingOptions()
-        .iterations(iterations())
-        .invocationsPerIteration(300)
-        .threads(2)
-        .actorsPerThread(3)
-        .sequentialSpecification(MapSpec.class)
-        .check(getClass());
-  }
-
-  @Test
-  void stress() {
-    new StressOptions()
-        .iterations(iterations())
-        .invocationsPerIteration(1_000)
-        .threads(2)
-        .actorsPerThread(3)
-        .sequentialSpecification(MapSpec.class)
-        .check(getClass());
-  }
-
   /** The sequential specification: the same operations on a {@link java.util.HashMap}. */
-  public static final class MapSpec {
-    private final java.util.HashMap<Integer, Integer> map = new java.util.HashMap<>();
-
-    public Integer get(int key) {
-      return map.get(key);
-    }
-
-    public Integer put(int key, int value) {
-      return map.put(key, value);
-    }
-
-    public Integer remove(int key) {
-      return map.remove(key);
-    }
-
-    public Integer putIfAbsent(int key, int value) {
-      return map.putIfAbsent(key, value);
-    }
-
+  public static final class MapSpec extends MapLincheck.Spec {
     public Integer replace(int key, int value) {
       return map.replace(key, value);
     }
@@ -148,10 +81,6 @@ public abstract class ConcurrentMapLincheck {
 
     public boolean removeIfEquals(int key, int expected) {
       return map.remove(key, expected);
-    }
-
-    public Integer computeIncrement(int key) {
-      return map.compute(key, (k, v) -> v == null ? 1 : (v >= 3 ? null : v + 1));
     }
 
     public Integer computeIfAbsent(int key, int value) {
