@@ -1,5 +1,13 @@
 package dev.atoll.map;
 
+import static dev.atoll.map.WriteCondition.ABSENT;
+import static dev.atoll.map.WriteCondition.ANY;
+import static dev.atoll.map.WriteCondition.EQUAL;
+import static dev.atoll.map.WriteCondition.PRESENT;
+import static dev.atoll.map.WriteCondition.SAME;
+import static dev.atoll.map.WriteCondition.holds;
+import static dev.atoll.map.WriteCondition.same;
+
 import dev.atoll.internal.ArrayAccess;
 import dev.atoll.internal.CollisionBucket;
 import dev.atoll.internal.Hashing;
@@ -169,18 +177,6 @@ public final class ChainedHashMap<K, V> extends WeaklyConsistentMap<K, V> {
 
   /** The marker in a new table's buckets until the resize fills them (see the notes). */
   private static final Object UNFILLED = new Object();
-
-  // Conditions of putVal and removeVal.
-  /** Unconditional. */
-  private static final int ANY = 0;
-  /** Only if the key is absent. */
-  private static final int ABSENT = 1;
-  /** Only if the key is present. */
-  private static final int PRESENT = 2;
-  /** Only if the current value {@code equals} the expected one. */
-  private static final int EQUAL = 3;
-  /** Only if the current value is the expected instance (compute and merge). */
-  private static final int SAME = 4;
 
   /** The current table; read once per operation. */
   private volatile Object[] table;
@@ -448,26 +444,6 @@ public final class ChainedHashMap<K, V> extends WeaklyConsistentMap<K, V> {
   }
 
   // ================================================================== put, remove
-
-  private static boolean same(Object key, Object stored) {
-    return key == stored || key.equals(stored);
-  }
-
-  /** Whether a write under {@code condition} applies to a key whose value is {@code current}. */
-  private static boolean holds(int condition, Object expected, Object current) {
-    switch (condition) {
-      case ANY:
-        return true;
-      case ABSENT:
-        return current == null;
-      case PRESENT:
-        return current != null;
-      case EQUAL:
-        return current != null && (current == expected || expected.equals(current));
-      default: // SAME
-        return current == expected;
-    }
-  }
 
   /**
    * Writes {@code value} for {@code key} if {@code condition} holds; returns the value found (null

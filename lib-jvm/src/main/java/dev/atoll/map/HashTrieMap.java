@@ -1,5 +1,13 @@
 package dev.atoll.map;
 
+import static dev.atoll.map.WriteCondition.ABSENT;
+import static dev.atoll.map.WriteCondition.ANY;
+import static dev.atoll.map.WriteCondition.EQUAL;
+import static dev.atoll.map.WriteCondition.PRESENT;
+import static dev.atoll.map.WriteCondition.SAME;
+import static dev.atoll.map.WriteCondition.holds;
+import static dev.atoll.map.WriteCondition.same;
+
 import dev.atoll.internal.ArrayAccess;
 import dev.atoll.internal.CollisionBucket;
 import dev.atoll.internal.Hashing;
@@ -273,18 +281,6 @@ public final class HashTrieMap<K, V> extends OptimisticComputeMap<K, V> {
 
   /** Returned by the recursive update procedures: the attempt must start again from the root. */
   private static final Object RESTART = new Object();
-
-  // Conditions of the insert and remove procedures.
-  /** Unconditional. */
-  private static final int ANY = 0;
-  /** Only if the key is absent. */
-  private static final int ABSENT = 1;
-  /** Only if the key is present. */
-  private static final int PRESENT = 2;
-  /** Only if the current value {@code equals} the expected one. */
-  private static final int EQUAL = 3;
-  /** Only if the current value is the expected instance (compute and merge). */
-  private static final int SAME = 4;
 
   /**
    * The key slot of a slot pair whose value slot holds a subtrie (an INode), or whose value slot
@@ -819,26 +815,6 @@ public final class HashTrieMap<K, V> extends OptimisticComputeMap<K, V> {
     @SuppressWarnings("unchecked")
     K k = (K) Objects.requireNonNull(key, "key");
     return h.applyAsInt(k);
-  }
-
-  private static boolean same(Object key, Object stored) {
-    return key == stored || key.equals(stored);
-  }
-
-  /** Whether a write under {@code condition} applies to a key whose value is {@code current}. */
-  private static boolean holds(int condition, Object expected, Object current) {
-    switch (condition) {
-      case ANY:
-        return true;
-      case ABSENT:
-        return current == null;
-      case PRESENT:
-        return current != null;
-      case EQUAL:
-        return current != null && (current == expected || expected.equals(current));
-      default: // SAME
-        return current == expected;
-    }
   }
 
   /** The array index of the key slot of {@code h}'s child in a branch at level {@code lev}. */
