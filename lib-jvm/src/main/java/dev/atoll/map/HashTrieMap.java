@@ -460,17 +460,6 @@ public final class HashTrieMap<K, V> extends OptimisticComputeMap<K, V> {
   }
 
   /**
-   * Returns the value mapped to {@code key}, or {@code defaultValue} if there is none.
-   *
-   * @throws NullPointerException if {@code key} is null
-   */
-  @Override
-  public V getOrDefault(Object key, V defaultValue) {
-    V v = get(key);
-    return v != null ? v : defaultValue;
-  }
-
-  /**
    * Returns the number of entries, counted on a read-only snapshot: exact at one instant, O(n)
    * (O(1) after the first call on a read-only snapshot). Saturates at {@link Integer#MAX_VALUE}.
    */
