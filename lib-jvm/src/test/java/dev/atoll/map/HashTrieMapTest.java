@@ -431,16 +431,10 @@ class HashTrieMapTest extends ConcurrentMapContract {
 
   @Test
   void lookupCacheFollowsWritesSnapshotsAndClear() {
-    // 200k keys make third-level INodes, which lookups put in the lookup cache; the cache must
-    // never answer from an INode that a write, a snapshot or clear() has made stale.
-    HashTrieMap<Integer, Integer> m = new HashTrieMap<>();
-    int n = 200_000;
-    for (int i = 0; i < n; i++) {
-      m.put(i, i);
-    }
-    for (int i = 0; i < n; i++) {
-      assertEquals(i, m.get(i)); // fills the cache
-    }
+    // The cache must never answer from an INode that a write, a snapshot or clear() has made
+    // stale.
+    int n = CACHED_KEYS;
+    HashTrieMap<Integer, Integer> m = filledThroughTheCache();
     HashTrieMap<Integer, Integer> snap = m.snapshot();
     Map<Integer, Integer> frozen = m.readOnlySnapshot();
     for (int i = 0; i < n; i += 2) {
@@ -475,14 +469,8 @@ class HashTrieMapTest extends ConcurrentMapContract {
   void aSnapshotMakesTheNextWriteBuildOnlyItsOwnPartOfTheLookupCache() {
     // The cache is dropped by every snapshot; the first write after it must not rebuild all of
     // it (a flat 16 KB cache made snapshot()+write allocate 18 KB at 1M entries, 1.4 KB at 10k).
-    HashTrieMap<Integer, Integer> m = new HashTrieMap<>();
-    int n = 200_000;
-    for (int i = 0; i < n; i++) {
-      m.put(i, i);
-    }
-    for (int i = 0; i < n; i++) {
-      assertEquals(i, m.get(i));
-    }
+    int n = CACHED_KEYS;
+    HashTrieMap<Integer, Integer> m = filledThroughTheCache();
     assertEquals(64, m.cacheChunks()); // 200k keys reach every third-level path
     for (int round = 0; round < 3; round++) {
       HashTrieMap<Integer, Integer> snap = m.snapshot();
@@ -496,5 +484,20 @@ class HashTrieMapTest extends ConcurrentMapContract {
     for (int i = 0; i < n; i += 97) {
       assertEquals(i >= 1 && i <= 3 ? -i : i, m.get(i));
     }
+  }
+
+  /** Keys 0..CACHED_KEYS-1 make third-level INodes, which lookups put in the lookup cache. */
+  private static final int CACHED_KEYS = 200_000;
+
+  /** A map of i -> i for the CACHED_KEYS keys, each looked up once (which fills the cache). */
+  private static HashTrieMap<Integer, Integer> filledThroughTheCache() {
+    HashTrieMap<Integer, Integer> m = new HashTrieMap<>();
+    for (int i = 0; i < CACHED_KEYS; i++) {
+      m.put(i, i);
+    }
+    for (int i = 0; i < CACHED_KEYS; i++) {
+      assertEquals(i, m.get(i));
+    }
+    return m;
   }
 }
