@@ -34,6 +34,16 @@ public final class Hashing {
     return fmix32(h ^ seed);
   }
 
+  /**
+   * Folds the high half of a hash code into the low half, as {@code ConcurrentHashMap} does: a
+   * bijection with no seed, which leaves sequential hash codes sequential. A table may index by it
+   * only while it watches for clustering and switches to {@link #spread(int, int)} when it sees
+   * any (as {@code ProbingHashMap} does): on its own it gives no protection against hash flooding.
+   */
+  public static int fold(int h) {
+    return h ^ (h >>> 16);
+  }
+
   /** Spreads {@code key.hashCode()}; throws {@link NullPointerException} for a null key. */
   public static int spread(Object key, int seed) {
     return fmix32(key.hashCode() ^ seed);

@@ -42,11 +42,17 @@ import java.util.function.Predicate;
  * active, an estimate while writers run.
  *
  * <h2>Hash flooding</h2>
- * Hash codes are spread with a random per-instance seed. A key whose probe sequence is full of
- * other keys after {@code probeLimit} slots (which happens only when very many keys share a hash
- * code, or by rare bad luck) is kept in the table's <em>overflow</em>: an immutable map of
- * ordered collision buckets, replaced by compare-and-set. So 100,000 keys with one hash code cost
- * O(probeLimit + log n) per operation instead of O(n), and do not make the table grow forever.
+ * A new map indexes its table by the hash codes themselves (their high half folded into the low
+ * half, as {@code ConcurrentHashMap} does), so that sequential ids keep one slot each, in order.
+ * When inserts show clustering (more of them than chance explains have to pass 8 occupied
+ * slots), the map switches, with a resize, to hash codes spread with a random per-instance seed,
+ * for good: keys chosen to collide cost a bounded number of probes each until that resize, and
+ * cannot be precomputed to collide after it. A key whose probe
+ * sequence is full of other keys after {@code probeLimit} slots (which happens only when very
+ * many keys share a hash code, or by rare bad luck) is kept in the table's <em>overflow</em>: an
+ * immutable map of ordered collision buckets, replaced by compare-and-set. So 100,000 keys with
+ * one hash code cost O(probeLimit + log n) per operation instead of O(n), and do not make the
+ * table grow forever.
  *
  * <h2>Functions</h2>
  * {@link #compute}, {@link #computeIfPresent}, {@link #merge}, {@link #insertOrModify} and
@@ -76,7 +82,7 @@ public final class ProbingHashMap<K, V> extends WeaklyConsistentMap<K, V> {
    * its value at kvs[2i+1] (parallel slots as in NBHM, no entry objects and no cached hashes:
    * 8 bytes per slot pair with compressed references, so 16 to 32 bytes per entry over the load
    * range 1/4..1/2 that growth keeps, against about 44 for ConcurrentHashMap's node + table).
-   * Index of a key: spread hash & (length - 1), then linear probing, at most `probeLimit` =
+   * Index of a key: its home slot (see Hashing), then linear probing, at most `probeLimit` =
    * min(length, 16 + 4 log2 length) slots (the key's "window"). Beside the slots a Table has
    * `overflow` (see Hash flooding), `next` (the table a resize copies into), and counters
    * (`bound`: claimed key slots, the grow trigger; `copyIndex`/`copyDone`: resize progress).
@@ -197,6 +203,29 @@ public final class ProbingHashMap<K, V> extends WeaklyConsistentMap<K, V> {
    * transitions, and a helper never waits for a claimant. A later table may start its own resize
    * before it is promoted; copies then flow through it (the chain is walked, never waited on).
    *
+   * Hashing. hash(key) is the map-level hash: the hash code folded (h ^ h >>> 16, no seed, a
+   * bijection), rotated right in a segment of a SegmentedHashMap. The overflow, copies, iterators
+   * and the shrink sample use it. Each table maps it to a home slot (home()): the hash itself,
+   * masked, while the table is not seeded; Hashing.spread(hash, seed) once it is. A map's first
+   * table is not seeded, so keys with sequential hash codes (ids) get the layout that
+   * ConcurrentHashMap gives them: a slot each, in key order, no probing, and the hot keys of a
+   * skewed workload on few cache lines and pages. Clustering shows as long probes: inserts and
+   * copies that claim a slot after passing CLUSTER_PROBES (8) slots of an unseeded table are
+   * counted in `clustered`, and the one that brings it to clusterLimit (length/64, at least 8)
+   * starts a resize whose next table is seeded; so does an insert into the overflow of an
+   * unseeded table (its window is full). The successors of a seeded table are seeded. Random hash
+   * codes pass 8 slots in about 0.5 % of inserts up to load 1/2 (simulated), about length/400 per
+   * table, far below the limit, so they keep the unseeded layout, which suits them as well as
+   * the seeded one; so do sequential ids inserted in any order, which look random to a table
+   * smaller than their range. Keys chosen to collide, or keys whose hash codes are merely
+   * structured (multiples of a power of two), cost at most probeLimit slots per operation until
+   * clusterLimit of them have been inserted and that one resize ends, and then get the seeded
+   * layout for good (if another resize wins the race to install `next`, the copy into it meets
+   * the same clusters and counts again). Keys that keep every probe below 8 slots cost at most 8
+   * slots per operation and are never noticed. Nothing else depends on how a table indexes: a
+   * key's window, the invariants above and the copy are per table, and a copy finds its key's
+   * slot in `next` with `next`'s own function.
+   *
    * Hash flooding. `overflow` is null or an immutable Overflow: a CollisionBucket keyed by the
    * spread hash (an AVL tree of Integer) of CollisionBuckets (ordered by key when Comparable)
    * mapping key -> value or TOMBSTONE (kept so that late copies cannot resurrect removed keys;
@@ -220,6 +249,11 @@ public final class ProbingHashMap<K, V> extends WeaklyConsistentMap<K, V> {
   private static final int COPY_CHUNK = 256;
   /** Removals whose spread hash has these bits clear check whether the table should shrink. */
   private static final int SHRINK_SAMPLE_MASK = 15;
+  /**
+   * An insert into a table that is not seeded that passes this many slots before its own counts
+   * as a sign of clustering (see the notes, "Hashing").
+   */
+  static final int CLUSTER_PROBES = 8;
   /** Overflow tombstones tolerated before a purge (also needs more tombstones than live entries). */
   private static final int OVERFLOW_PURGE_MIN = 64;
 
@@ -245,6 +279,8 @@ public final class ProbingHashMap<K, V> extends WeaklyConsistentMap<K, V> {
   private static final int EXHAUSTED = -3;
 
   private final int seed;
+  /** See {@link #hash}: 0, or log2(segments) in a segment of a SegmentedHashMap. */
+  private final int rotation;
   private final int minLength;
   private final LongAdder count = new LongAdder();
   private volatile Table table;
@@ -279,9 +315,19 @@ public final class ProbingHashMap<K, V> extends WeaklyConsistentMap<K, V> {
    * checking needs the same layout in every run.
    */
   ProbingHashMap(int initialCapacity, int seed) {
+    this(initialCapacity, seed, 0);
+  }
+
+  /**
+   * A map with a given seed whose hash codes are rotated right by {@code rotation} bits after
+   * folding: a segment of a {@link SegmentedHashMap} with 2^rotation segments, which chooses the
+   * segment by the low bits that the rotation moves to the top.
+   */
+  ProbingHashMap(int initialCapacity, int seed, int rotation) {
     this.seed = seed;
+    this.rotation = rotation;
     this.minLength = lengthFor(initialCapacity, MIN_LENGTH);
-    this.table = new Table(minLength);
+    this.table = new Table(minLength, seed, false);
   }
 
   // ================================================================== reads
@@ -332,6 +378,11 @@ public final class ProbingHashMap<K, V> extends WeaklyConsistentMap<K, V> {
   /** The current table length in key/value slot pairs (for tests and footprint checks). */
   public int tableLength() {
     return table.length;
+  }
+
+  /** Whether the current table is seeded (see the notes, "Hashing"), for tests. */
+  boolean seeded() {
+    return table.seeded;
   }
 
   // ================================================================== writes
@@ -457,8 +508,21 @@ public final class ProbingHashMap<K, V> extends WeaklyConsistentMap<K, V> {
 
   // ================================================================== hash-taking hooks (also used by SegmentedHashMap)
 
+  /**
+   * The map-level hash of {@code key} (NullPointerException for a null key): its hash code folded
+   * (no seed: a table that is not seeded indexes by it directly) and rotated for a segment. A
+   * bijection of the hash code; each table derives its slots from it (see {@link #home}).
+   */
   int hash(Object key) {
-    return Hashing.spread(key, seed);
+    return Integer.rotateRight(Hashing.fold(key.hashCode()), rotation);
+  }
+
+  /**
+   * The first slot of {@code key}'s window in {@code t}: the map-level hash itself while {@code t}
+   * is not seeded, else the hash spread with the seed (see the notes, "Hashing").
+   */
+  private static int home(Table t, int h) {
+    return (t.seeded ? Hashing.spread(h, t.seed) : h) & t.mask;
   }
 
   @SuppressWarnings("unchecked")
@@ -631,7 +695,7 @@ public final class ProbingHashMap<K, V> extends WeaklyConsistentMap<K, V> {
     Object[] kvs = t.kvs;
     int mask = t.mask;
     int limit = t.probeLimit;
-    int i = h & mask;
+    int i = home(t, h);
     for (int p = 0; ; ) {
       Object k = keyAt(kvs, i);
       if (k == key) {
@@ -669,9 +733,10 @@ public final class ProbingHashMap<K, V> extends WeaklyConsistentMap<K, V> {
       Object[] kvs = t.kvs;
       int mask = t.mask;
       int limit = t.probeLimit;
-      int i = h & mask;
+      int i = home(t, h);
       boolean claimed = false;
-      for (int p = 0; ; ) {
+      int p = 0; // slots passed before the key's slot
+      for (;;) {
         Object k = keyAt(kvs, i);
         if (k == null) {
           if (putVal == TOMBSTONE || (exp != NO_MATCH_OLD && exp != TOMBSTONE && exp != null)) {
@@ -715,8 +780,13 @@ public final class ProbingHashMap<K, V> extends WeaklyConsistentMap<K, V> {
         }
         i = (i + 1) & mask;
       }
-      if (claimed && t.next == null && (int) BOUND.getAndAdd(t, 1) + 1 >= t.growAt) {
-        resize(t);
+      if (claimed && t.next == null) {
+        if ((int) BOUND.getAndAdd(t, 1) + 1 >= t.growAt) {
+          resize(t, false);
+        } else if (p >= CLUSTER_PROBES && !t.seeded
+            && (int) CLUSTERED.getAndAdd(t, 1) + 1 >= t.clusterLimit) {
+          resize(t, true); // the unseeded layout clusters: re-hash with the seed (see "Hashing")
+        }
       }
       Object v = valAt(kvs, i);
       for (;;) {
@@ -802,8 +872,9 @@ public final class ProbingHashMap<K, V> extends WeaklyConsistentMap<K, V> {
       if ((putVal == TOMBSTONE && !wasLive) || v == putVal) {
         return v;
       }
-      if (v == null && t.bound >= t.growAt) {
-        resize(t); // the table is really full: grow instead
+      if (v == null && (t.bound >= t.growAt || !t.seeded)) {
+        // the table is really full: grow instead; or its unseeded layout clusters: re-hash
+        resize(t, !t.seeded);
         return RETRY_NEXT;
       }
       Overflow updated = ov.with(key, h, v, putVal);
@@ -830,12 +901,20 @@ public final class ProbingHashMap<K, V> extends WeaklyConsistentMap<K, V> {
 
   /** Starts a resize of {@code t} (if none is under way) sized for the live count; returns `next`. */
   private Table resize(Table t) {
+    return resize(t, false);
+  }
+
+  /**
+   * As {@link #resize(Table)}; {@code reseed}: the next table is seeded even if {@code t} is not
+   * (a seeded table's successors are always seeded).
+   */
+  private Table resize(Table t, boolean reseed) {
     Table n = t.next;
     if (n != null) {
       return n;
     }
     // Several threads may allocate a candidate; one CAS wins and the others become garbage.
-    n = new Table(lengthFor(Math.max(0, count.sum()), minLength));
+    n = new Table(lengthFor(Math.max(0, count.sum()), minLength), seed, reseed || t.seeded);
     Table w = (Table) NEXT.compareAndExchange(t, (Table) null, n);
     return w == null ? n : w;
   }
@@ -1187,6 +1266,14 @@ public final class ProbingHashMap<K, V> extends WeaklyConsistentMap<K, V> {
     final int mask;
     final int probeLimit;
     final int growAt;
+    /** Whether slots come from the seeded spread of the map-level hash, or from the hash itself. */
+    final boolean seeded;
+    /** The map's seed (used only when {@code seeded}). */
+    final int seed;
+    /** When {@code clustered} reaches it, an unseeded table hands over to a seeded one. */
+    final int clusterLimit;
+    /** Inserts into this (unseeded) table that passed CLUSTER_PROBES slots or more. */
+    volatile int clustered;
     volatile Table next;
     volatile Object overflow;
     volatile boolean overflowCopied;
@@ -1195,7 +1282,10 @@ public final class ProbingHashMap<K, V> extends WeaklyConsistentMap<K, V> {
     volatile int copyIndex;
     volatile int copyDone;
 
-    Table(int length) {
+    Table(int length, int seed, boolean seeded) {
+      this.seed = seed;
+      this.seeded = seeded;
+      this.clusterLimit = Math.max(8, length / 64);
       this.kvs = new Object[2 * length];
       this.length = length;
       this.mask = length - 1;
@@ -1307,6 +1397,7 @@ public final class ProbingHashMap<K, V> extends WeaklyConsistentMap<K, V> {
   }
 
   private static final VarHandle TABLE;
+  private static final VarHandle CLUSTERED;
   private static final VarHandle COPIERS;
   private static final VarHandle NEXT;
   private static final VarHandle OVERFLOW;
@@ -1324,6 +1415,7 @@ public final class ProbingHashMap<K, V> extends WeaklyConsistentMap<K, V> {
       OVERFLOW = l.findVarHandle(Table.class, "overflow", Object.class);
       OVERFLOW_CLAIM = l.findVarHandle(Table.class, "overflowClaim", int.class);
       BOUND = l.findVarHandle(Table.class, "bound", int.class);
+      CLUSTERED = l.findVarHandle(Table.class, "clustered", int.class);
       COPY_INDEX = l.findVarHandle(Table.class, "copyIndex", int.class);
       COPY_DONE = l.findVarHandle(Table.class, "copyDone", int.class);
     } catch (ReflectiveOperationException e) {

@@ -16,9 +16,9 @@ import java.util.function.Predicate;
  * resize, and each segment grows, shrinks and resizes on its own (after moka-cht's
  * {@code SegmentedHashMap}).
  *
- * <p>Every key is hashed once with a per-instance random seed; the high bits of the spread hash
- * choose the segment and the segment's table uses the low bits, so the two choices are
- * independent. Each segment is a {@code ProbingHashMap} in full, so everything its Javadoc says
+ * <p>Every key is hashed once: the low bits of its hash code choose the segment, and the
+ * segment's table uses the bits above them, so the two choices are independent, and sequential
+ * ids stay sequential inside each segment. Each segment is a {@code ProbingHashMap} in full, so everything its Javadoc says
  * holds here per key: lock-free reads that allocate nothing, tombstones that drop removed values,
  * cooperative incremental resize, the overflow that defends against equal hash codes, and how
  * often the functions of {@link #compute} and its relatives may run (several times under
@@ -40,12 +40,19 @@ import java.util.function.Predicate;
  */
 public final class SegmentedHashMap<K, V> extends WeaklyConsistentMap<K, V> {
   /*
-   * Implementation notes: the segment of a key is the top log2(segments) bits of its spread
-   * hash (segmentShift = 32 - log2(segments); with one segment the shift is 32 and the index is
-   * always 0, computed on a long so that Java's shift masking does not apply). Segments are
-   * created with this map's seed and called through their package-private "Hashed" hooks with
-   * the hash computed here, so a key is hashed once. All concurrency lives in the segments; this
-   * class holds no mutable state of its own except the cached views.
+   * Implementation notes: a key's hash is its folded hash code (Hashing.fold, no seed) rotated
+   * right by log2(segments) bits, exactly as its segment computes it (the segments are created
+   * with this rotation and this map's seed). Its segment is the top log2(segments) bits of that
+   * hash, which are the folded hash code's low bits (segmentShift = 32 - log2(segments); with
+   * one segment the shift is 32 and the index is always 0, computed on a long so that Java's
+   * shift masking does not apply). So sequential hash codes go round the segments and stay
+   * sequential inside each, where an unseeded table indexes by them directly, and the segment
+   * tables use the bits above the segment bits. Segments are called through their
+   * package-private "Hashed" hooks with the hash computed here, so a key is hashed once. The
+   * segment choice has no seed: keys chosen to share their low hash bits all go to one segment,
+   * which then defends itself (it switches to its seeded spreader, ProbingHashMap "Hashing"), so
+   * such keys cost this map its write parallelism, never more. All concurrency lives in the
+   * segments; this class holds no mutable state of its own except the cached views.
    */
 
   private final ProbingHashMap<K, V>[] segments;
@@ -86,17 +93,24 @@ public final class SegmentedHashMap<K, V> extends WeaklyConsistentMap<K, V> {
     this.segmentShift = 32 - Integer.numberOfTrailingZeros(segments);
     this.segments = new ProbingHashMap[segments];
     int perSegment = (int) (((long) initialCapacity + segments - 1) / segments);
+    int segmentBits = Integer.numberOfTrailingZeros(segments);
     for (int i = 0; i < segments; i++) {
-      this.segments[i] = new ProbingHashMap<>(perSegment, seed);
+      this.segments[i] = new ProbingHashMap<>(perSegment, seed, segmentBits);
     }
   }
 
+  /** The hash of {@code key} as its segment computes it (see the notes). */
   private int hash(Object key) {
-    return Hashing.spread(key, seed);
+    return Integer.rotateRight(Hashing.fold(key.hashCode()), 32 - segmentShift);
   }
 
   private ProbingHashMap<K, V> segmentFor(int h) {
     return segments[(int) ((h & 0xFFFF_FFFFL) >>> segmentShift)];
+  }
+
+  /** The segments, for tests. */
+  ProbingHashMap<K, V>[] segments() {
+    return segments.clone();
   }
 
   /** The number of segments. */

@@ -7,14 +7,20 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.atoll.internal.Hashing;
 import dev.atoll.testkit.CollidingKey;
 import dev.atoll.testkit.ConcurrentMapContract;
 import dev.atoll.testkit.GuavaMapSuite;
+import dev.atoll.testkit.Seeds;
 import java.lang.ref.WeakReference;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentMap;
 import java.util.stream.Stream;
@@ -210,6 +216,73 @@ class ProbingHashMapTest extends ConcurrentMapContract {
     assertEquals(2_500, m.size());
     for (int i = 0; i < 5_000; i++) {
       assertEquals(i % 2 == 0 ? null : Integer.valueOf(i), m.get(new CollidingKey(i)));
+    }
+  }
+
+  /**
+   * Sequential ids keep the unseeded layout through every growth: one slot each, the slot of key i
+   * being {@code i ^ i >>> 16} mod the table length (the layout ConcurrentHashMap gives them),
+   * whatever the order of insertion.
+   */
+  @Test
+  void sequentialKeysKeepOneSlotEachInKeyOrder() {
+    long seed = Seeds.next();
+    List<Integer> keys = new ArrayList<>();
+    for (int i = 0; i < 100_000; i++) {
+      keys.add(i);
+    }
+    Collections.shuffle(keys, new Random(seed));
+    ProbingHashMap<Integer, Integer> m = new ProbingHashMap<>();
+    for (Integer k : keys) {
+      m.put(k, k);
+    }
+    assertFalse(m.seeded(), "sequential keys never cluster: " + Seeds.describe(seed));
+    ProbingHashMap.Table t = m.topTable();
+    for (int i = 0; i < 100_000; i++) {
+      assertEquals(i, t.kvs[2 * (Hashing.fold(i) & t.mask)], "key " + i + " is not in its own slot");
+    }
+  }
+
+  /**
+   * Hash codes {@code a << 16 | a} fold to {@code a << 16}: one home slot in every table up to
+   * 2^16 slots. The unseeded layout must notice and hand over to the seeded one, for good.
+   */
+  @Test
+  void clusteredHashCodesSwitchTheMapToItsSeedForGood() {
+    ProbingHashMap<Integer, Integer> m = new ProbingHashMap<>();
+    for (int a = 0; a < 20_000; a++) {
+      m.put(a << 16 | a, a);
+    }
+    assertTrue(m.seeded(), "a clustered unseeded table must switch to the seeded spreader");
+    assertNull(m.topTable().overflow, "the seeded layout spreads them: no window is full");
+    for (int a = 0; a < 20_000; a++) {
+      assertEquals(a, m.get(a << 16 | a));
+    }
+    for (int a = 0; a < 20_000; a++) {
+      assertEquals(a, m.remove(a << 16 | a));
+    }
+    for (int i = 0; i < 1_000; i++) {
+      m.put(i, i); // shrinks, then sequential keys: the map stays seeded
+    }
+    assertTrue(m.tableLength() < 8_192, "the table must shrink: " + m.tableLength());
+    assertTrue(m.seeded(), "the switch is for good");
+    assertEquals(1_000, m.size());
+  }
+
+  /**
+   * Multiples of 64 share one home slot in 64 in an unseeded table: clusters of a dozen keys and
+   * more, never a full window. The count of long probes must notice them.
+   */
+  @Test
+  void stridedHashCodesAreNoticedBeforeAnyWindowIsFull() {
+    ProbingHashMap<Integer, Integer> m = new ProbingHashMap<>();
+    for (int a = 0; a < 1_000; a++) {
+      m.put(a << 6, a);
+    }
+    assertTrue(m.seeded(), "strided hash codes cluster: the map must switch to the seeded spreader");
+    assertNull(m.topTable().overflow);
+    for (int a = 0; a < 1_000; a++) {
+      assertEquals(a, m.get(a << 6));
     }
   }
 

@@ -68,6 +68,42 @@ class SegmentedHashMapTest extends ConcurrentMapContract {
     assertTrue(m.tableLength() >= 8 * 1024, "total length " + m.tableLength() + ", empty " + empty);
   }
 
+  /**
+   * The low bits of the hash code choose the segment, so sequential ids go round the segments
+   * and stay sequential inside each one, whose unseeded table then holds them one per slot.
+   */
+  @Test
+  void sequentialKeysGoRoundTheSegmentsAndStayUnseededInEach() {
+    SegmentedHashMap<Integer, Integer> m = new SegmentedHashMap<>(8);
+    for (int i = 0; i < 80_000; i++) {
+      m.put(i, i);
+    }
+    for (ProbingHashMap<Integer, Integer> s : m.segments()) {
+      assertEquals(10_000, s.size(), "sequential keys must fill the segments evenly");
+      assertFalse(s.seeded(), "sequential keys never cluster inside a segment");
+    }
+  }
+
+  /** Keys that share their low hash bits all go to one segment, which must defend itself. */
+  @Test
+  void keysOfOneSegmentThatClusterSwitchThatSegmentToItsSeed() {
+    SegmentedHashMap<Integer, Integer> m = new SegmentedHashMap<>(8);
+    for (int a = 0; a < 5_000; a++) {
+      m.put(a << 16 | a, a); // folds to a << 16: one segment, and few home slots in its tables
+    }
+    int used = 0;
+    for (ProbingHashMap<Integer, Integer> s : m.segments()) {
+      if (!s.isEmpty()) {
+        used++;
+        assertTrue(s.seeded(), "a clustered segment must switch to its seeded spreader");
+      }
+    }
+    assertEquals(1, used);
+    for (int a = 0; a < 5_000; a++) {
+      assertEquals(a, m.get(a << 16 | a));
+    }
+  }
+
   @Test
   void removeIfAndInsertOrModify() {
     SegmentedHashMap<String, Integer> m = new SegmentedHashMap<>(4);
