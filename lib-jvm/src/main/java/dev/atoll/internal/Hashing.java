@@ -13,6 +13,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * bucket of a table layout, since the layout depends on a seed they do not know. Keys whose
  * {@code hashCode()} values are <em>equal</em> still collide whatever the seed; every structure
  * handles that case through {@link CollisionBucket}.
+ *
+ * <p>{@link #fold(int)} is the unseeded alternative, for a table that watches for clustering and
+ * switches to {@link #spread(int, int)} when it sees any ({@code ProbingHashMap}): it keeps
+ * sequential hash codes in order, which is what makes {@code ConcurrentHashMap} fast on
+ * sequential ids.
  */
 public final class Hashing {
   private static final long GOLDEN = 0x9E3779B97F4A7C15L;

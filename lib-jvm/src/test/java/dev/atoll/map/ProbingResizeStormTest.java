@@ -27,7 +27,8 @@ import org.junit.jupiter.api.Test;
  * all along (plain ones and equal-hash ones kept in the overflow) are always found with their
  * value, and that iterators return each of them exactly once. Writers also insert and remove
  * equal-hash keys, so overflow writes race with the overflow's freeze and copy. Run for {@link ProbingHashMap} and
- * for {@link SegmentedHashMap} with one and with many segments.
+ * for {@link SegmentedHashMap} with one and with many segments. The switch storms make an
+ * unseeded table hand over to its seeded successor while writers and readers race with it.
  */
 class ProbingResizeStormTest {
   private static final int STABLE = 2_000;
@@ -170,5 +171,85 @@ class ProbingResizeStormTest {
 
   private static String stableKey(int i) {
     return "stable-" + i;
+  }
+
+  @Test
+  void probingHashMapSwitchesToItsSeedUnderConcurrentWrites() {
+    for (int i = 0; i < 10; i++) {
+      switchStorm(new ProbingHashMap<>(), 2, 2);
+    }
+  }
+
+  @Test
+  void segmentedHashMapSwitchesASegmentUnderConcurrentWrites() {
+    for (int i = 0; i < 10; i++) {
+      switchStorm(new SegmentedHashMap<>(8), 2, 2);
+    }
+  }
+
+  /**
+   * A map of random keys (unseeded: random hash codes do not cluster) gets keys from several
+   * writers whose hash codes fold to one slot in 65,536, so that the map (or one segment) switches
+   * to its seeded layout while the writers race with each other and with readers that check the
+   * random keys present all along. Afterwards every key is there once, with its value.
+   */
+  private static void switchStorm(ConcurrentMap<Object, Object> m, int writers, int readers) {
+    long seed = Seeds.next();
+    String ctx = Seeds.describe(seed);
+    for (int i = 0; i < STABLE; i++) {
+      m.put(stableKey(i), "s" + i);
+    }
+    int perWriter = 3_000;
+    AtomicInteger writersLeft = new AtomicInteger(writers);
+    AtomicBoolean writing = new AtomicBoolean(true);
+    Threads.run(writers + readers, t -> {
+      SplittableRandom rnd = new SplittableRandom(seed + t);
+      if (t < writers) {
+        try {
+          for (int i = 0; i < perWriter; i++) {
+            Long k = clusteredKey(t, i);
+            assertNull(m.put(k, k), ctx);
+            if (rnd.nextInt(4) == 0) {
+              Long old = clusteredKey(t, rnd.nextInt(i + 1));
+              assertEquals(old, m.put(old, old), ctx);
+            }
+          }
+        } finally {
+          if (writersLeft.decrementAndGet() == 0) {
+            writing.set(false);
+          }
+        }
+      } else {
+        do {
+          int i = rnd.nextInt(STABLE);
+          Object v = m.get(stableKey(i));
+          if (!("s" + i).equals(v)) {
+            fail("stable key " + i + " read as " + v + ", " + ctx);
+          }
+        } while (writing.get());
+      }
+    });
+    assertEquals(STABLE + writers * perWriter, m.size(), ctx);
+    Set<Object> seen = new HashSet<>();
+    for (Map.Entry<Object, Object> e : m.entrySet()) {
+      assertTrue(seen.add(e.getKey()), "iterator repeated " + e.getKey() + ", " + ctx);
+      Object expected = e.getKey() instanceof String ? "s" + ((String) e.getKey()).substring(7) : e.getKey();
+      assertEquals(expected, e.getValue(), ctx);
+    }
+    assertEquals(STABLE + writers * perWriter, seen.size(), ctx);
+    boolean switched = m instanceof ProbingHashMap
+        ? ((ProbingHashMap<?, ?>) m).seeded()
+        : ((SegmentedHashMap<?, ?>) m).segments()[0].seeded();
+    assertTrue(switched, "the clustered keys must have switched the table to its seed, " + ctx);
+  }
+
+  /**
+   * A Long whose hash code is {@code (i << 16) | i} (folding to {@code i << 16}: low 16 bits 0)
+   * for every thread {@code t}: the high half carries t, and the low half is xored with it.
+   */
+  private static Long clusteredKey(int t, int i) {
+    long hi = t + 1;
+    long lo = ((((long) i << 16) | i) ^ hi) & 0xFFFF_FFFFL;
+    return (hi << 32) | lo;
   }
 }
