@@ -33,7 +33,9 @@ import java.util.function.BiConsumer;
  *
  * <h2>Progress</h2>
  * Readers ({@code get}, {@code containsKey}, iteration) never wait, never retry because of a
- * concurrent write, and never help. Writers are not lock-free in every case: an insert of a new key
+ * concurrent write, and never help, with one exception once in a map's life: an iterator that is
+ * under way when the map switches to its seeded layout (see "Hash flooding") helps that resize
+ * finish. Writers are not lock-free in every case: an insert of a new key
  * waits for another insert in the same segment (a claim held for the few steps of placing one
  * entry); a write to a key that another insert is displacing waits until that move is done (a few
  * steps); and a writer that meets a resize helps copy the table and then waits until every chunk
@@ -42,8 +44,11 @@ import java.util.function.BiConsumer;
  * {@link java.util.concurrent.ConcurrentHashMap}; it never delays readers.
  *
  * <h2>Hash flooding</h2>
- * Keys are hashed with {@link Object#hashCode()} spread by a random per-instance seed. Keys that no
- * neighbourhood can hold (for example many keys with one {@code hashCode()}) go to a per-segment
+ * A new map places keys by their hash codes themselves (the high half folded into the low half,
+ * as {@code ConcurrentHashMap} does), so that sequential ids sit in consecutive slots, each in its
+ * home. The first key that no neighbourhood of such a table can hold switches the map, with a
+ * resize, to hash codes spread with a random per-instance seed, for good, so that keys cannot be
+ * precomputed to collide. Keys that no neighbourhood of a seeded table can hold (for example many keys with one {@code hashCode()}) go to a per-segment
  * overflow bucket, an ordered persistent structure: 100,000 {@link Comparable} keys with one hash
  * code take O(log n) per operation, and the table does not grow because of them beyond what their
  * number needs.
@@ -80,8 +85,10 @@ public final class HopscotchHashMap<K, V> extends WeaklyConsistentMap<K, V> {
    *   stash[n/16] Object per segment, allocated on first overflow: null | CollisionBucket | Frozen(bucket) | MOVED
    *   next        the table a resize copies into (null when no resize is running)
    *
-   * An Entry (key, spread hash, value) is immutable; a value update replaces the Entry object in its
-   * slot by CAS. The home of an entry is hash & (n - 1); an entry in the table sits in slot
+   * An Entry (key, hash, value) is immutable; a value update replaces the Entry object in its
+   * slot by CAS. Its hash is the map-level hash (the hash code folded, no seed). The home of an
+   * entry is home(t, hash): index(t, hash) & (n - 1), where index is the hash itself in an unseeded
+   * table and its seeded spread in a seeded one (see Hashing); an entry in the table sits in slot
    * home + d with 0 <= d < H and bit d of hop[home] set.
    *
    * Slot states and who may write them:
@@ -185,11 +192,29 @@ public final class HopscotchHashMap<K, V> extends WeaklyConsistentMap<K, V> {
    * or of an insert delays completion, as a stalled bin-lock holder does in ConcurrentHashMap; that is
    * where this map is not lock-free for writers. Readers are unaffected.)
    *
+   * Hashing. A map's first table is unseeded: homes are the folded hash code's low bits, the
+   * layout ConcurrentHashMap gives (sequential ids in consecutive slots, each in its home, and
+   * their entries copied by G1 in that order). An insert into an unseeded table that finds no slot
+   * (probing and displacement failed, which sequential and random hash codes make rare and
+   * clustered ones make certain) does not use the stash: it starts a resize into a seeded table
+   * of the same length (or a grown one if the table is half full), and every later table is
+   * seeded. Nothing in the resize depends on the function: a copy inserts each entry into `next`
+   * with next's own homes. Copies never start a resize, so an unseeded table that a copy fills
+   * may stash; the next insert that fails there switches. Readers and writers compute the home
+   * per table, so an operation that follows MOVED into the seeded table finds the key there.
+   *
    * Iteration visits home buckets of the table it started with, one at a time; for each home it
    * collects the entries whose home it is (from the neighbourhood, with the lookup's scan, and from the
    * stash), follows MOVED into the next tables (visiting there the homes that hold the same hashes),
    * and drops keys it collected twice (a key displaced during the scan, or met in both tables).
    * Every key belongs to exactly one home of the starting table, hence no duplicates across homes.
+   * This needs one function for all tables met; the switch breaks it once per map. A cursor that
+   * meets a MOVED slot whose next table is seeded while its own is not stops collecting, helps
+   * every resize up to that table finish (so the seeded table then holds every key that was
+   * present all along), drops the home it was collecting, and goes on over the seeded table from
+   * its first home, keeping only keys whose home in the starting table (hash & its mask: that
+   * table is unseeded) is the dropped home or a later one: the earlier homes' keys were returned
+   * already, each exactly once.
    *
    * Memory: an Entry is 24 bytes (compressed oops), plus a slot reference (4 bytes) and a 16-bit hop
    * word per slot: 24 + 6 / load bytes per entry excluding keys and values. 1M Long -> Long entries
@@ -281,14 +306,22 @@ public final class HopscotchHashMap<K, V> extends WeaklyConsistentMap<K, V> {
    * @throws IllegalArgumentException if {@code initialCapacity} is negative
    */
   public HopscotchHashMap(int initialCapacity) {
-    this(initialCapacity, Hashing.newSeed());
+    this(initialCapacity, Hashing.newSeed(), false);
   }
 
-  /** For tests: a map with a known hash seed. */
+  /**
+   * For tests: a map with a known hash seed whose tables are seeded from the start, so that a
+   * test can place keys: the home of key k is {@code Hashing.spread(Hashing.fold(k.hashCode()),
+   * seed)} under the table's mask.
+   */
   HopscotchHashMap(int initialCapacity, int seed) {
+    this(initialCapacity, seed, true);
+  }
+
+  private HopscotchHashMap(int initialCapacity, int seed, boolean seeded) {
     Sizing.checkNonNegative(initialCapacity, "initialCapacity");
     this.seed = seed;
-    this.table = new Table(Sizing.tableSizeFor(initialCapacity, MAX_LOAD, MIN_CAPACITY));
+    this.table = new Table(Sizing.tableSizeFor(initialCapacity, MAX_LOAD, MIN_CAPACITY), seed, seeded);
   }
 
   /**
@@ -299,6 +332,11 @@ public final class HopscotchHashMap<K, V> extends WeaklyConsistentMap<K, V> {
    */
   public int tableLength() {
     return table.length;
+  }
+
+  /** For tests: whether the current table is seeded (see the notes, "Hashing"). */
+  boolean seeded() {
+    return table.seeded;
   }
 
   /**
@@ -326,7 +364,7 @@ public final class HopscotchHashMap<K, V> extends WeaklyConsistentMap<K, V> {
     // ConcurrentHashMap.get; the whole method used to be over the hot-inlining limit (325 bytes).
     int h = spread(key);
     Table t = table;
-    int home = h & t.mask;
+    int home = home(t, h);
     // Step d = 0 reads the home slot and then the hop word, both before using either, so the two
     // cache misses overlap instead of the slot read waiting for the hop word (see the notes,
     // "Lookup"): most keys sit in their home slot, and then the hop word is not needed at all.
@@ -350,7 +388,7 @@ public final class HopscotchHashMap<K, V> extends WeaklyConsistentMap<K, V> {
     while (true) {
       Object[] slots = t.slots;
       int mask = t.mask;
-      int home = h & mask;
+      int home = home(t, h);
       Object r = step(x, key, h);
       if (r != null && r != MOVED) {
         return r;
@@ -395,7 +433,7 @@ public final class HopscotchHashMap<K, V> extends WeaklyConsistentMap<K, V> {
       }
       // Look again in the next table, from step d = 0.
       t = t.next;
-      home = h & t.mask;
+      home = home(t, h);
       x = slotAt(t.slots, home);
       word = hopAt(t.hop, home);
     }
@@ -561,8 +599,22 @@ public final class HopscotchHashMap<K, V> extends WeaklyConsistentMap<K, V> {
 
   // ================================================================== write machinery
 
-  private int spread(Object key) {
-    return Hashing.spread(key, seed);
+  /**
+   * The map-level hash of {@code key} (NullPointerException for a null key): its hash code folded,
+   * no seed. Entries keep it; each table derives homes from it with {@link #home}.
+   */
+  private static int spread(Object key) {
+    return Hashing.fold(key.hashCode());
+  }
+
+  /** The home bucket of map-level hash {@code h} in {@code t} (see the notes, "Hashing"). */
+  static int home(Table t, int h) {
+    return index(t, h) & t.mask;
+  }
+
+  /** The hash that {@code t}'s homes are the low bits of: {@code h}, or its seeded spread. */
+  static int index(Table t, int h) {
+    return t.seeded ? Hashing.spread(h, t.seed) : h;
   }
 
   private static boolean holds(int mode, Object expected, Object current) {
@@ -622,7 +674,7 @@ public final class HopscotchHashMap<K, V> extends WeaklyConsistentMap<K, V> {
         }
       } else if (r == STASHED) {
         Object[] stash = t.stash;
-        int s = (h & t.mask) >>> SEG_SHIFT;
+        int s = home(t, h) >>> SEG_SHIFT;
         Object b = slotAt(stash, s);
         if (!(b instanceof CollisionBucket)) {
           continue;
@@ -651,7 +703,9 @@ public final class HopscotchHashMap<K, V> extends WeaklyConsistentMap<K, V> {
           return null;
         }
         if (res == GROW) {
-          startResize(t, Math.max(t.length << 1, Sizing.tableSizeFor(count, RESIZED_LOAD, MIN_CAPACITY)));
+          boolean full = t.length < Sizing.MAX_TABLE && count >= (long) (t.length * GROW_ON_FAILURE_LOAD);
+          int n = full ? Math.max(t.length << 1, Sizing.tableSizeFor(count, RESIZED_LOAD, MIN_CAPACITY)) : t.length;
+          startResize(t, n, !t.seeded); // not full: an unseeded layout that clusters, re-hashed
           help(t);
         } else if (res == RETRY_AFTER_HELP) {
           help(t);
@@ -685,7 +739,7 @@ public final class HopscotchHashMap<K, V> extends WeaklyConsistentMap<K, V> {
         // Linearization point of a removal: the entry leaves; the slot stays ours (RESERVED) while
         // we clear its bit, so no other thread can place an entry there before the bit is clear.
         if (casSlot(slots, r, e, RESERVED)) {
-          int home = h & t.mask;
+          int home = home(t, h);
           clearBit(t.hop, home, (r - home) & t.mask);
           setSlot(slots, r, null);
           addCount(-1);
@@ -693,7 +747,7 @@ public final class HopscotchHashMap<K, V> extends WeaklyConsistentMap<K, V> {
         }
       } else if (r == STASHED) {
         Object[] stash = t.stash;
-        int s = (h & t.mask) >>> SEG_SHIFT;
+        int s = home(t, h) >>> SEG_SHIFT;
         Object b = slotAt(stash, s);
         if (!(b instanceof CollisionBucket)) {
           continue;
@@ -731,7 +785,7 @@ public final class HopscotchHashMap<K, V> extends WeaklyConsistentMap<K, V> {
     Object[] slots = t.slots;
     short[] hop = t.hop;
     int mask = t.mask;
-    int home = h & mask;
+    int home = home(t, h);
     int spins = 0;
     scan:
     while (true) {
@@ -787,7 +841,7 @@ public final class HopscotchHashMap<K, V> extends WeaklyConsistentMap<K, V> {
    * {@link #GROW} (no slot and the table is at least half full: the caller grows it).
    */
   private int insert(Table t, Object key, int h, Object value) {
-    int home = h & t.mask;
+    int home = home(t, h);
     int s = home >>> SEG_SHIFT;
     if (!acquire(t, s)) {
       return RETRY_AFTER_HELP;
@@ -803,8 +857,9 @@ public final class HopscotchHashMap<K, V> extends WeaklyConsistentMap<K, V> {
       if (place(t, home, new Entry(key, h, value))) {
         return INSERTED;
       }
-      if (t.next == null && table == t && t.length < Sizing.MAX_TABLE && count >= (long) (t.length * GROW_ON_FAILURE_LOAD)) {
-        return GROW;
+      if (t.next == null && table == t
+          && (!t.seeded || t.length < Sizing.MAX_TABLE && count >= (long) (t.length * GROW_ON_FAILURE_LOAD))) {
+        return GROW; // the caller grows t, or re-hashes it with the seed if t is unseeded
       }
       stashPut(t, s, key, value);
       return INSERTED;
@@ -866,7 +921,7 @@ public final class HopscotchHashMap<K, V> extends WeaklyConsistentMap<K, V> {
           continue; // free, reserved by someone else, or frozen by another displacement
         }
         Entry e = (Entry) x;
-        int eh = e.hash & mask;
+        int eh = home(t, e.hash);
         int df = (f - eh) & mask;
         int dq = (q - eh) & mask;
         if (df >= H || dq >= df) {
@@ -960,8 +1015,16 @@ public final class HopscotchHashMap<K, V> extends WeaklyConsistentMap<K, V> {
 
   /** Starts resizing {@code t} (if it is still current and not resizing) into a table of {@code n}. */
   private void startResize(Table t, int n) {
-    if (table == t && t.next == null && n != t.length) {
-      casNext(t, null, new Table(n));
+    startResize(t, n, false);
+  }
+
+  /**
+   * As {@link #startResize(Table, int)}; {@code reseed}: the next table is seeded (see the notes,
+   * "Hashing"), also at the same length.
+   */
+  private void startResize(Table t, int n, boolean reseed) {
+    if (table == t && t.next == null && (n != t.length || reseed)) {
+      casNext(t, null, new Table(n, seed, reseed || t.seeded));
     }
   }
 
@@ -1068,7 +1131,7 @@ public final class HopscotchHashMap<K, V> extends WeaklyConsistentMap<K, V> {
    * other thread writes except copiers. Never resizes: overflows go to the stash.
    */
   private static void transfer(Table next, Entry e) {
-    int home = e.hash & next.mask;
+    int home = home(next, e.hash);
     int s = home >>> SEG_SHIFT;
     if (!acquire(next, s)) {
       throw new IllegalStateException("the next table cannot be closed before it is installed");
@@ -1089,7 +1152,7 @@ public final class HopscotchHashMap<K, V> extends WeaklyConsistentMap<K, V> {
    * {@code key} is the current entry's key, or null when exhausted.
    */
   private final class Cursor {
-    private final Table root;
+    private Table root;
     private int nextHome;
     /** Entries of the current home, as key, value pairs. */
     private Object[] buf = new Object[16];
@@ -1099,6 +1162,11 @@ public final class HopscotchHashMap<K, V> extends WeaklyConsistentMap<K, V> {
     private Map<Object, StashView> stashViews;
     Object key;
     Object value;
+    /** Set by collect() when it meets the resize to the seeded layout (see switchRoot). */
+    private Table switched;
+    /** After a switch: only keys whose home in the old root (hash & fromMask) is >= fromHome. */
+    private int fromMask;
+    private int fromHome;
 
     Cursor() {
       root = table;
@@ -1117,6 +1185,10 @@ public final class HopscotchHashMap<K, V> extends WeaklyConsistentMap<K, V> {
         len = 0;
         at = 0;
         collect(root, nextHome, root.mask);
+        if (switched != null) {
+          switchRoot();
+          continue;
+        }
         dedupe();
         nextHome++;
       }
@@ -1143,8 +1215,42 @@ public final class HopscotchHashMap<K, V> extends WeaklyConsistentMap<K, V> {
         } else {
           moved = collectHome(t, h0 & m, h0, m0);
         }
-        t = moved ? t.next : null;
+        Table n = moved ? t.next : null;
+        if (n != null && n.seeded != t.seeded) {
+          switched = t; // the next table places keys by another function: see switchRoot
+          return;
+        }
+        t = n;
       }
+    }
+
+    /**
+     * The cursor met the one resize from the unseeded layout to the seeded one (`switched` into
+     * its next table), where the keys of home nextHome of root are no longer a few homes. Help
+     * that resize (and any before it in the chain) to its end, then go on over the seeded table
+     * from its first home, keeping only keys whose home in root is nextHome or later: the earlier
+     * homes of root were returned already, and every key present all along is in the seeded
+     * table (or after it) once the resize has ended. The homes of root before the switch and of
+     * the seeded table after it come from one function each, so collect() works on both.
+     */
+    private void switchRoot() {
+      Table from = switched;
+      switched = null;
+      for (Table t = root; t != from; t = t.next) {
+        help(t);
+      }
+      help(from);
+      fromMask = root.mask; // root is unseeded: a key's home there is its hash under this mask
+      fromHome = nextHome;
+      root = from.next;
+      nextHome = 0;
+      len = 0;
+      at = 0;
+    }
+
+    /** Whether a key of map-level hash {@code h} is still to be returned (see switchRoot). */
+    private boolean due(int h) {
+      return (h & fromMask) >= fromHome;
     }
 
     /** Adds the entries of home {@code h} of {@code t} whose hash is h0 under m0; true if it met MOVED. */
@@ -1166,7 +1272,8 @@ public final class HopscotchHashMap<K, V> extends WeaklyConsistentMap<K, V> {
         }
         if (x instanceof Entry) {
           Entry e = (Entry) x;
-          if ((e.hash & m) == h && (e.hash & m0) == h0) {
+          int f = index(t, e.hash);
+          if ((f & m) == h && (f & m0) == h0 && due(e.hash)) {
             add(e.key, e.value);
           }
         } else if (x == MOVED) {
@@ -1186,7 +1293,8 @@ public final class HopscotchHashMap<K, V> extends WeaklyConsistentMap<K, V> {
           int[] hashes = sv.hashes;
           for (int i = 0; i < hashes.length; i++) {
             int hh = hashes[i];
-            if ((hh & m) == h && (hh & m0) == h0) {
+            int f = index(t, hh);
+            if ((f & m) == h && (f & m0) == h0 && due(hh)) {
               add(kv[2 * i], kv[2 * i + 1]);
             }
           }
@@ -1326,6 +1434,10 @@ public final class HopscotchHashMap<K, V> extends WeaklyConsistentMap<K, V> {
     final int[] claims;
     final int length;
     final int mask;
+    /** Whether homes come from the seeded spread of the map-level hash, or from the hash itself. */
+    final boolean seeded;
+    /** The map's seed (used only when {@code seeded}). */
+    final int seed;
     /** Per-segment overflow buckets, allocated on first overflow; accessed through {@link #STASH}. */
     volatile Object[] stash;
     /** The table this one is being copied into; set once through {@link #NEXT}. */
@@ -1339,7 +1451,9 @@ public final class HopscotchHashMap<K, V> extends WeaklyConsistentMap<K, V> {
     /** Every slot is MOVED and {@code next} holds everything. */
     volatile boolean finished;
 
-    Table(int length) {
+    Table(int length, int seed, boolean seeded) {
+      this.seed = seed;
+      this.seeded = seeded;
       this.length = length;
       this.mask = length - 1;
       this.slots = new Object[length];

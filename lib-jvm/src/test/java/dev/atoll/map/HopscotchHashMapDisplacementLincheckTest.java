@@ -39,7 +39,7 @@ public class HopscotchHashMapDisplacementLincheckTest {
     int foundCount = 0;
     int extraHome0 = 0;
     for (int k = 1; foundCount < H || extraHome0 < 2; k++) {
-      int home = Hashing.spread(k, SEED) & 63;
+      int home = Hashing.spread(Hashing.fold(k), SEED) & 63;
       if (home >= H) {
         continue;
       }

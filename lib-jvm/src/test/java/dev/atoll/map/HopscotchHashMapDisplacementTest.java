@@ -60,7 +60,7 @@ class HopscotchHashMapDisplacementTest {
     HopscotchHashMap<Integer, Integer> m = new HopscotchHashMap<>(expectedLength > 0 ? 100 : 0, hashSeed);
     List<Integer> keys = new ArrayList<>();
     for (int k = 0; keys.size() < stable + churn; k++) {
-      if ((Hashing.spread(k, hashSeed) & 1023) < homes) {
+      if ((Hashing.spread(Hashing.fold(k), hashSeed) & 1023) < homes) {
         keys.add(k);
       }
     }

@@ -1,9 +1,11 @@
 package dev.atoll.map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.atoll.internal.Hashing;
 import dev.atoll.testkit.CollidingKey;
 import dev.atoll.testkit.ConcurrentMapContract;
 import dev.atoll.testkit.GuavaMapSuite;
@@ -142,7 +144,7 @@ class HopscotchHashMapTest extends ConcurrentMapContract {
     HopscotchHashMap<Integer, Integer> m = new HopscotchHashMap<>(0, seed);
     java.util.List<Integer> keys = new java.util.ArrayList<>();
     for (int k = 0; keys.size() < 120; k++) {
-      if ((dev.atoll.internal.Hashing.spread(k, seed) & 1023) < 4) {
+      if ((dev.atoll.internal.Hashing.spread(dev.atoll.internal.Hashing.fold(k), seed) & 1023) < 4) {
         keys.add(k);
       }
     }
@@ -197,4 +199,80 @@ class HopscotchHashMapTest extends ConcurrentMapContract {
     }
     assertEquals(model.size(), seen);
   }
+
+  /** Sequential ids keep the unseeded layout: each key in its own home, in key order. */
+  @Test
+  void sequentialKeysSitInTheirHomesInKeyOrder() {
+    HopscotchHashMap<Integer, Integer> m = new HopscotchHashMap<>();
+    for (int i = 0; i < 100_000; i++) {
+      m.put(i, i);
+    }
+    assertFalse(m.seeded(), "sequential keys never overflow a neighbourhood");
+    int mask = m.tableLength() - 1;
+    for (int i = 0; i < 100_000; i++) {
+      assertEquals(Hashing.fold(i) & mask, m.slotOf(i), "key " + i);
+    }
+  }
+
+  /**
+   * Hash codes {@code a << 16 | a} fold to {@code a << 16}: one home in every table of up to
+   * 2^16 slots. The unseeded layout must hand over to the seeded one, which spreads them.
+   */
+  @Test
+  void clusteredHashCodesSwitchTheMapToItsSeedForGood() {
+    HopscotchHashMap<Integer, Integer> m = new HopscotchHashMap<>();
+    for (int a = 0; a < 20_000; a++) {
+      m.put(a << 16 | a, a);
+    }
+    assertTrue(m.seeded(), "a neighbourhood that overflows in an unseeded table must switch it");
+    int stashed = 0;
+    for (int a = 0; a < 20_000; a++) {
+      assertEquals(a, m.get(a << 16 | a));
+      if (m.slotOf(a << 16 | a) == -2) {
+        stashed++;
+      }
+    }
+    assertTrue(stashed < 100, "the seeded layout spreads them: stashed " + stashed);
+    for (int a = 0; a < 20_000; a++) {
+      assertEquals(a, m.remove(a << 16 | a));
+    }
+    for (int i = 0; i < 1_000; i++) {
+      m.put(i, i);
+    }
+    assertTrue(m.seeded(), "the switch is for good");
+    assertEquals(1_000, m.size());
+  }
+
+  /**
+   * An iterator that is half way through an unseeded table when the switch to the seeded layout
+   * happens must still return every key present all along exactly once (it goes on over the
+   * seeded table, skipping the homes it has done).
+   */
+  @Test
+  void anIteratorCarriesOnAcrossTheSwitchToTheSeededLayout() {
+    for (int stop : new int[] {0, 1, 500, 1_500, 2_999}) {
+      HopscotchHashMap<Object, Integer> m = new HopscotchHashMap<>();
+      for (int i = 0; i < 3_000; i++) {
+        m.put(i, i); // sequential: no neighbourhood overflows, the map stays unseeded
+      }
+      assertFalse(m.seeded());
+      Iterator<Object> it = m.keySet().iterator();
+      Set<Object> seen = new HashSet<>();
+      for (int i = 0; i < stop; i++) {
+        assertTrue(seen.add(it.next()));
+      }
+      for (int a = 1; a < 400; a++) {
+        m.put(a << 16 | a, a); // one home in 65,536: the switch
+      }
+      assertTrue(m.seeded(), "the clustered keys must have switched the map");
+      while (it.hasNext()) {
+        Object k = it.next();
+        assertTrue(seen.add(k), "returned twice: " + k + " (stopped at " + stop + ")");
+      }
+      for (int i = 0; i < 3_000; i++) {
+        assertTrue(seen.contains(i), "missed " + i + " (stopped at " + stop + ")");
+      }
+    }
+  }
+
 }
