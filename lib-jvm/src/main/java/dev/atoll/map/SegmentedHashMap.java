@@ -16,9 +16,10 @@ import java.util.function.Predicate;
  * resize, and each segment grows, shrinks and resizes on its own (after moka-cht's
  * {@code SegmentedHashMap}).
  *
- * <p>Every key is hashed once: the low bits of its hash code choose the segment, and the
- * segment's table uses the bits above them, so the two choices are independent, and sequential
- * ids stay sequential inside each segment. Each segment is a {@code ProbingHashMap} in full, so everything its Javadoc says
+ * <p>Every key is hashed once: a mix of the bytes of its hash code chooses the segment, and the
+ * segment's table uses the bits above the lowest ones, so that sequential ids go round the
+ * segments and stay sequential inside each. Each segment is a {@code ProbingHashMap} in full, so
+ * everything its Javadoc says
  * holds here per key: lock-free reads that allocate nothing, tombstones that drop removed values,
  * cooperative incremental resize, the overflow that defends against equal hash codes, and how
  * often the functions of {@link #compute} and its relatives may run (several times under
@@ -41,18 +42,20 @@ import java.util.function.Predicate;
 public final class SegmentedHashMap<K, V> extends WeaklyConsistentMap<K, V> {
   /*
    * Implementation notes: a key's hash is its folded hash code (Hashing.fold, no seed) rotated
-   * right by log2(segments) bits, exactly as its segment computes it (the segments are created
-   * with this rotation and this map's seed). Its segment is the top log2(segments) bits of that
-   * hash, which are the folded hash code's low bits (segmentShift = 32 - log2(segments); with
-   * one segment the shift is 32 and the index is always 0, computed on a long so that Java's
-   * shift masking does not apply). So sequential hash codes go round the segments and stay
-   * sequential inside each, where an unseeded table indexes by them directly, and the segment
-   * tables use the bits above the segment bits. Segments are called through their
-   * package-private "Hashed" hooks with the hash computed here, so a key is hashed once. The
-   * segment choice has no seed: keys chosen to share their low hash bits all go to one segment,
-   * which then defends itself (it switches to its seeded spreader, ProbingHashMap "Hashing"), so
-   * such keys cost this map its write parallelism, never more. All concurrency lives in the
-   * segments; this class holds no mutable state of its own except the cached views.
+   * right by s = log2(segments) bits, exactly as its segment computes it (the segments are
+   * created with this rotation and this map's seed), so the segment tables index by the bits
+   * above the low s. Its segment is the low s bits of the xor of the folded hash code's four
+   * bytes (segmentShift = 32 - s). In an aligned run of 2^s consecutive hash codes the other
+   * bytes are fixed, so the run's keys go to 2^s different segments, one each, and each
+   * segment's keys stay sequential (their hash above the low s bits is the run's number):
+   * sequential ids keep the unseeded layout in every segment. Hash codes that share their low
+   * bits (multiples of 8, or of 1000) still spread over the segments through their higher bytes,
+   * which a choice by the low bits alone would not do. The choice has no seed: keys chosen to
+   * share the xor go to one segment, which then defends itself (it switches to its seeded
+   * spreader, ProbingHashMap "Hashing"), so such keys cost this map its write parallelism, never
+   * more. Segments are called through their package-private "Hashed" hooks with the hash computed
+   * here, so a key is hashed once. All concurrency lives in the segments; this class holds no
+   * mutable state of its own except the cached views.
    */
 
   private final ProbingHashMap<K, V>[] segments;
@@ -105,7 +108,20 @@ public final class SegmentedHashMap<K, V> extends WeaklyConsistentMap<K, V> {
   }
 
   private ProbingHashMap<K, V> segmentFor(int h) {
-    return segments[(int) ((h & 0xFFFF_FFFFL) >>> segmentShift)];
+    return segments[segmentIndex(h)];
+  }
+
+  /** The segment of hash {@code h} (see the notes): the xor of the folded hash code's bytes. */
+  private int segmentIndex(int h) {
+    int x = Integer.rotateLeft(h, 32 - segmentShift); // the folded hash code
+    x ^= x >>> 16;
+    x ^= x >>> 8;
+    return x & (segments.length - 1);
+  }
+
+  /** The index of {@code key}'s segment, for tests. */
+  int segmentOf(Object key) {
+    return segmentIndex(hash(key));
   }
 
   /** The segments, for tests. */

@@ -9,7 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.atoll.internal.Sizing;
 import dev.atoll.testkit.ConcurrentMapContract;
 import dev.atoll.testkit.GuavaMapSuite;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentMap;
 import java.util.stream.Stream;
@@ -84,12 +86,31 @@ class SegmentedHashMapTest extends ConcurrentMapContract {
     }
   }
 
-  /** Keys that share their low hash bits all go to one segment, which must defend itself. */
+  /**
+   * Multiples of 8 below 2^16 (hash codes whose three low bits are 0, and which folding leaves
+   * alone) must still use every one of 8 segments.
+   */
+  @Test
+  void keysThatShareTheirLowBitsStillSpreadOverTheSegments() {
+    SegmentedHashMap<Integer, Integer> m = new SegmentedHashMap<>(8);
+    for (int i = 0; i < 8_000; i++) {
+      m.put(i * 8, i);
+    }
+    for (ProbingHashMap<Integer, Integer> s : m.segments()) {
+      assertTrue(s.size() > 500 && s.size() < 2_000, "segment sizes far from even: " + s.size());
+    }
+  }
+
+  /** Keys chosen to share a segment all go to it, and that segment must defend itself. */
   @Test
   void keysOfOneSegmentThatClusterSwitchThatSegmentToItsSeed() {
     SegmentedHashMap<Integer, Integer> m = new SegmentedHashMap<>(8);
-    for (int a = 0; a < 5_000; a++) {
-      m.put(a << 16 | a, a); // folds to a << 16: one segment, and few home slots in its tables
+    List<Integer> added = new ArrayList<>();
+    for (int a = 0; added.size() < 5_000; a++) {
+      if (m.segmentOf(a << 16 | a) == 0) {
+        m.put(a << 16 | a, a); // folds to a << 16: few home slots in that segment's tables
+        added.add(a);
+      }
     }
     int used = 0;
     for (ProbingHashMap<Integer, Integer> s : m.segments()) {
@@ -99,7 +120,8 @@ class SegmentedHashMapTest extends ConcurrentMapContract {
       }
     }
     assertEquals(1, used);
-    for (int a = 0; a < 5_000; a++) {
+    assertEquals(5_000, m.size());
+    for (int a : added) {
       assertEquals(a, m.get(a << 16 | a));
     }
   }
