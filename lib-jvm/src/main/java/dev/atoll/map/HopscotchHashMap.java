@@ -1,5 +1,10 @@
 package dev.atoll.map;
 
+import static dev.atoll.map.WriteCondition.ANY;
+import static dev.atoll.map.WriteCondition.EQUAL;
+import static dev.atoll.map.WriteCondition.SAME;
+import static dev.atoll.map.WriteCondition.holds;
+
 import dev.atoll.internal.ArrayAccess;
 import dev.atoll.internal.CollisionBucket;
 import dev.atoll.internal.Hashing;
@@ -169,7 +174,7 @@ public final class HopscotchHashMap<K, V> extends WeaklyConsistentMap<K, V> {
    * again: the function may run more than once. computeIfAbsent runs its function only when the key
    * was absent and adds the result as putIfAbsent does, so every caller gets the one instance that
    * was added. These loops are OptimisticComputeMap's, shared by every map; this class supplies
-   * the conditional write, commit() (doPut/doRemove with IF_SAME).
+   * the conditional write, commit() (doPut/doRemove with SAME).
    *
    * Resize (grow at load > 0.8 or on a failed insert at load >= 0.5; shrink at load < 0.2; the new
    * length gives load <= 0.5, which leaves a wide hysteresis band). The thread that decides CASes
@@ -273,18 +278,6 @@ public final class HopscotchHashMap<K, V> extends WeaklyConsistentMap<K, V> {
   private static final int PRESENT = 1;
   private static final int RETRY_AFTER_HELP = 2;
   private static final int GROW = 3;
-
-  // Conditions of doPut/doRemove.
-  /** Unconditional. */
-  private static final int ANY = 0;
-  /** Only if the key is absent. */
-  private static final int IF_ABSENT = 1;
-  /** Only if the key is present. */
-  private static final int IF_PRESENT = 2;
-  /** Only if the current value {@code equals} the expected one. */
-  private static final int IF_EQUAL = 3;
-  /** Only if the current value is the expected instance (null: absent). */
-  private static final int IF_SAME = 4;
 
   /** The current table; accessed through {@link #TABLE}. */
   private volatile Table table;
@@ -534,7 +527,7 @@ public final class HopscotchHashMap<K, V> extends WeaklyConsistentMap<K, V> {
   @SuppressWarnings("unchecked")
   public V putIfAbsent(K key, V value) {
     Objects.requireNonNull(value, "value");
-    return (V) doPut(key, spread(key), value, IF_ABSENT, null);
+    return (V) doPut(key, spread(key), value, WriteCondition.ABSENT, null);
   }
 
   /**
@@ -547,7 +540,7 @@ public final class HopscotchHashMap<K, V> extends WeaklyConsistentMap<K, V> {
   @SuppressWarnings("unchecked")
   public V replace(K key, V value) {
     Objects.requireNonNull(value, "value");
-    return (V) doPut(key, spread(key), value, IF_PRESENT, null);
+    return (V) doPut(key, spread(key), value, WriteCondition.PRESENT, null);
   }
 
   /**
@@ -559,8 +552,8 @@ public final class HopscotchHashMap<K, V> extends WeaklyConsistentMap<K, V> {
   public boolean replace(K key, V oldValue, V newValue) {
     Objects.requireNonNull(oldValue, "oldValue");
     Objects.requireNonNull(newValue, "newValue");
-    Object witness = doPut(key, spread(key), newValue, IF_EQUAL, oldValue);
-    return holds(IF_EQUAL, oldValue, witness);
+    Object witness = doPut(key, spread(key), newValue, EQUAL, oldValue);
+    return holds(EQUAL, oldValue, witness);
   }
 
   /**
@@ -582,8 +575,8 @@ public final class HopscotchHashMap<K, V> extends WeaklyConsistentMap<K, V> {
   @Override
   public boolean remove(Object key, Object value) {
     Objects.requireNonNull(value, "value");
-    Object witness = doRemove(key, spread(key), IF_EQUAL, value);
-    return holds(IF_EQUAL, value, witness);
+    Object witness = doRemove(key, spread(key), EQUAL, value);
+    return holds(EQUAL, value, witness);
   }
 
   /**
@@ -617,22 +610,6 @@ public final class HopscotchHashMap<K, V> extends WeaklyConsistentMap<K, V> {
     return t.seeded ? Hashing.spread(h, t.seed) : h;
   }
 
-  private static boolean holds(int mode, Object expected, Object current) {
-    switch (mode) {
-      case ANY:
-        return true;
-      case IF_ABSENT:
-        return current == null;
-      case IF_PRESENT:
-        return current != null;
-      case IF_EQUAL:
-        return current != null && (current == expected || expected.equals(current));
-      default: // IF_SAME
-        return current == expected;
-    }
-  }
-
-  /** Writes {@code next} for {@code key} if it still maps to {@code old} (null: absent). */
   /**
    * The conditional write of the function-taking methods, which {@link OptimisticComputeMap} writes
    * once for every map: {@code next} (null: removes) for {@code key} if it still maps to
@@ -642,14 +619,14 @@ public final class HopscotchHashMap<K, V> extends WeaklyConsistentMap<K, V> {
   boolean commit(K key, V old, V next) {
     int h = spread(key);
     if (next == null) {
-      return old == null || doRemove(key, h, IF_SAME, old) == old;
+      return old == null || doRemove(key, h, SAME, old) == old;
     }
-    return doPut(key, h, next, IF_SAME, old) == old;
+    return doPut(key, h, next, SAME, old) == old;
   }
 
   /**
    * Puts {@code value} for {@code key} if {@code mode}'s condition holds for the current value.
-   * Returns the value found (null if absent): the condition held iff {@link #holds} says so.
+   * Returns the value found (null if absent): the condition held iff {@link WriteCondition#holds} says so.
    */
   private Object doPut(Object key, int h, Object value, int mode, Object expected) {
     while (true) {

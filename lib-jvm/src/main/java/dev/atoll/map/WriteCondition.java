@@ -1,8 +1,8 @@
 package dev.atoll.map;
 
 /**
- * The conditions under which {@link ChainedHashMap}'s and {@link HashTrieMap}'s internal write
- * procedures (one for puts, one for removals) apply a write, and the key and value tests they
+ * The conditions under which the internal write procedures of {@link ChainedHashMap},
+ * {@link HashTrieMap} and {@link HopscotchHashMap} (one for puts, one for removals) apply a write, and the key and value tests they
  * share. Each procedure reads a key's current value, asks {@link #holds} whether its condition
  * admits the write, and then writes or not atomically with that read. Not public.
  */
