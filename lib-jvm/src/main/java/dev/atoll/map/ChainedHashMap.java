@@ -42,11 +42,16 @@ import java.util.function.BiConsumer;
  * move buckets to the new table; readers never wait for a resize and never help it.
  *
  * <h2>Hash flooding</h2>
- * Keys are hashed with {@link Object#hashCode()} spread by a random per-instance seed, so that an
- * attacker cannot precompute keys that share a bucket. Keys whose {@code hashCode()}s are
- * <em>equal</em> collide whatever the seed: when more than a few such keys share a bucket they are
- * kept in an ordered collision bucket, so 100,000 {@link Comparable} keys with one hash code still
- * take O(log n) per operation (other keys with one hash code take O(n)).
+ * A new map indexes its table by the hash codes themselves (their high half folded into the low
+ * half, as {@code ConcurrentHashMap} does), so that sequential ids keep one bucket each, in order.
+ * When inserts show clustering (more of them than chance explains find 6 or more other keys in
+ * their bucket, or one finds 16), the map moves every entry, in one cooperative resize, to a
+ * table indexed by hash codes spread with a random per-instance seed, and stays there for good:
+ * keys chosen to collide cost a bounded number of nodes each until that resize, and cannot be
+ * precomputed to collide after it. Keys whose {@code hashCode()}s are <em>equal</em> collide
+ * whatever the seed: when more than a few such keys share a bucket they are kept in an ordered
+ * collision bucket, so 100,000 {@link Comparable} keys with one hash code still take O(log n)
+ * per operation (other keys with one hash code take O(n)).
  *
  * <h2>Atomicity of the function-taking methods</h2>
  * Every single-key operation is atomic. {@link #computeIfAbsent} runs its function at most once per
@@ -171,6 +176,13 @@ public final class ChainedHashMap<K, V> extends WeaklyConsistentMap<K, V> {
   private static final int COLLISION_THRESHOLD = 8;
   /** The highest load a resize leaves: well between the shrink (1/8) and grow (3/4) bounds. */
   private static final double TARGET_LOAD = 0.5;
+  /**
+   * An insert into an unseeded table that finds at least this many keys of other hashes in its
+   * bucket counts as clustered (about 1 insert in 8,000 for random hash codes at load 3/4).
+   */
+  private static final int CLUSTER_CHAIN = 6;
+  /** An insert into an unseeded table that finds this many keys of other hashes switches at once. */
+  private static final int LONG_CHAIN = 16;
   /** Fewest groups a resizing thread claims at once. */
   private static final int MIN_STRIDE = 16;
   private static final int NCPU = Runtime.getRuntime().availableProcessors();
@@ -178,7 +190,11 @@ public final class ChainedHashMap<K, V> extends WeaklyConsistentMap<K, V> {
   /** The marker in a new table's buckets until the resize fills them (see the notes). */
   private static final Object UNFILLED = new Object();
 
-  /** The current table; read once per operation. */
+  /**
+   * The current table; read once per operation. Its length says how it is indexed (see the notes,
+   * "Hashing"): 2^k buckets by the folded hash code, or 2^k + 1 (the last element unused) by the
+   * seeded spread of it.
+   */
   private volatile Object[] table;
   /** The current resize descriptor, idle or active (see the notes); never null. */
   private volatile Resize resize;
@@ -189,11 +205,7 @@ public final class ChainedHashMap<K, V> extends WeaklyConsistentMap<K, V> {
 
   /** Creates an empty map with a small table (16 buckets) that grows and shrinks as needed. */
   public ChainedHashMap() {
-    this.minLength = DEFAULT_LENGTH;
-    this.seed = Hashing.newSeed();
-    Object[] tab = new Object[DEFAULT_LENGTH];
-    this.table = tab;
-    this.resize = new Resize(tab, null);
+    this(DEFAULT_LENGTH, Hashing.newSeed(), false, 0);
   }
 
   /**
@@ -212,12 +224,24 @@ public final class ChainedHashMap<K, V> extends WeaklyConsistentMap<K, V> {
    * layout in every run (Lincheck replays interleavings and requires determinism).
    */
   ChainedHashMap(int initialCapacity, int seed) {
-    Sizing.checkNonNegative(initialCapacity, "initialCapacity");
-    this.minLength = Sizing.tableSizeFor(initialCapacity, 0.75, 2);
+    this(initialCapacity, seed, false);
+  }
+
+  /**
+   * As {@link #ChainedHashMap(int, int)}, starting {@code seeded} (indexed by the seeded spread
+   * from the start) if asked: for tests of the seeded layout.
+   */
+  ChainedHashMap(int initialCapacity, int seed, boolean seeded) {
+    this(Sizing.tableSizeFor(Sizing.checkNonNegative(initialCapacity, "initialCapacity"), 0.75, 2),
+        seed, seeded, 0);
+  }
+
+  private ChainedHashMap(int length, int seed, boolean seeded, int unused) {
+    this.minLength = length;
     this.seed = seed;
-    Object[] tab = new Object[minLength];
+    Object[] tab = newTable(length, seeded);
     this.table = tab;
-    this.resize = new Resize(tab, null);
+    this.resize = new Resize(tab, null, seed);
   }
 
   // ================================================================== queries
@@ -231,18 +255,18 @@ public final class ChainedHashMap<K, V> extends WeaklyConsistentMap<K, V> {
   @Override
   @SuppressWarnings("unchecked")
   public V get(Object key) {
-    int h = Hashing.spread(key, seed); // NullPointerException for a null key
+    int h = Hashing.fold(key.hashCode()); // NullPointerException for a null key
     Object[] tab = table;
-    Object b = tabAt(tab, (tab.length - 1) & h);
+    Object b = tabAt(tab, index(tab, h, seed));
     while (!(b instanceof Node)) {
       if (b == null) {
         return null;
       }
       if (b instanceof Forwarding) {
         tab = ((Forwarding) b).next;
-        b = tabAt(tab, (tab.length - 1) & h);
+        b = tabAt(tab, index(tab, h, seed));
       } else {
-        b = ((Frozen) b).content; // final until forwarded: read it, do not wait
+        b = ((Held) b).content; // Frozen: final until forwarded; Building: see the notes
       }
     }
     for (Node e = (Node) b; e != null; e = e.next) {
@@ -311,16 +335,44 @@ public final class ChainedHashMap<K, V> extends WeaklyConsistentMap<K, V> {
   @SuppressWarnings("unchecked")
   public void forEach(BiConsumer<? super K, ? super V> action) {
     Objects.requireNonNull(action, "action");
-    Object[] tab = table;
-    BiConsumer<Object, Object> sink = (k, v) -> action.accept((K) k, (V) v);
-    for (int i = 0; i < tab.length; i++) {
-      collect(tab, tab.length, i, sink);
+    Cursor c = new Cursor();
+    while (c.advance()) {
+      Object[] buf = c.buffer;
+      for (int i = 0; i < c.size; i += 2) {
+        action.accept((K) buf[i], (V) buf[i + 1]);
+      }
     }
   }
 
   /** The current table length (number of buckets), for tests of growing and shrinking. */
   int tableLength() {
-    return table.length;
+    return buckets(table);
+  }
+
+  /** Whether the current table is indexed by the seeded spread (see the notes), for tests. */
+  boolean seeded() {
+    return isSeeded(table);
+  }
+
+  /** The bucket of {@code key} in the current table, for tests of the layout. */
+  int bucketOf(Object key) {
+    return index(table, Hashing.fold(key.hashCode()), seed);
+  }
+
+  /** The most nodes in one bucket of the current table (run it quiescent), for tests. */
+  int longestChain() {
+    Object[] tab = table;
+    int longest = 0;
+    for (int i = 0, n = buckets(tab); i < n; i++) {
+      Object b = tabAt(tab, i);
+      int len = 0;
+      for (Node e = b instanceof Held ? ((Held) b).content : b instanceof Node ? (Node) b : null;
+          e != null; e = e.next) {
+        len++;
+      }
+      longest = Math.max(longest, len);
+    }
+    return longest;
   }
 
   // ================================================================== updates
@@ -403,7 +455,7 @@ public final class ChainedHashMap<K, V> extends WeaklyConsistentMap<K, V> {
     Object[] tab = table;
     while (tab != null) {
       Object[] next = null;
-      for (int i = 0; i < tab.length; i++) {
+      for (int i = 0, n = buckets(tab); i < n; i++) {
         while (true) {
           Object b = tabAt(tab, i);
           if (b == null || b == UNFILLED) {
@@ -417,6 +469,8 @@ public final class ChainedHashMap<K, V> extends WeaklyConsistentMap<K, V> {
           } else if (b instanceof Forwarding) {
             next = ((Forwarding) b).next; // one resize per table: every Forwarding has this next
             break;
+          } else if (b instanceof Building) {
+            unwrap(tab, i, (Building) b);
           } else {
             finishFrozen(tab, i, (Frozen) b);
           }
@@ -450,10 +504,10 @@ public final class ChainedHashMap<K, V> extends WeaklyConsistentMap<K, V> {
    * if absent) whether or not it wrote. Retries only when its bucket CAS fails or the bucket moved.
    */
   private Object putVal(Object key, Object value, int condition, Object expected) {
-    int h = Hashing.spread(key, seed);
+    int h = Hashing.fold(key.hashCode());
     Object[] tab = table;
     while (true) {
-      int i = (tab.length - 1) & h;
+      int i = index(tab, h, seed);
       Object b = tabAt(tab, i);
       if (b != null && !(b instanceof Node)) {
         tab = moved(tab, i, b);
@@ -463,8 +517,11 @@ public final class ChainedHashMap<K, V> extends WeaklyConsistentMap<K, V> {
       Node found = null;
       Object old = null;
       int sameHash = 0;
+      int others = 0;
       for (Node e = head; e != null; e = e.next) {
-        if (e.hash == h) {
+        if (e.hash != h) {
+          others++;
+        } else {
           Object k = e.key;
           if (k == null) {
             found = e;
@@ -495,7 +552,9 @@ public final class ChainedHashMap<K, V> extends WeaklyConsistentMap<K, V> {
       if (casTabAt(tab, i, b, update)) {
         if (old == null) {
           count.increment();
-          if (head != null) {
+          if (others >= CLUSTER_CHAIN && !isSeeded(tab)) {
+            clustered(tab, others);
+          } else if (head != null) {
             maybeResize(); // a collision: maybe time to grow
           }
         }
@@ -509,10 +568,10 @@ public final class ChainedHashMap<K, V> extends WeaklyConsistentMap<K, V> {
    * (null if absent) whether or not it removed.
    */
   private Object removeVal(Object key, int condition, Object expected) {
-    int h = Hashing.spread(key, seed);
+    int h = Hashing.fold(key.hashCode());
     Object[] tab = table;
     while (true) {
-      int i = (tab.length - 1) & h;
+      int i = index(tab, h, seed);
       Object b = tabAt(tab, i);
       if (b == null) {
         return null;
@@ -636,14 +695,45 @@ public final class ChainedHashMap<K, V> extends WeaklyConsistentMap<K, V> {
     if (b instanceof Forwarding) {
       return helpTransfer(((Forwarding) b).resize);
     }
-    finishFrozen(tab, i, (Frozen) b);
-    return tab; // the bucket is forwarded now; the retry follows it
+    if (b instanceof Building) {
+      unwrap(tab, i, (Building) b);
+    } else {
+      finishFrozen(tab, i, (Frozen) b);
+    }
+    return tab; // the bucket is forwarded or unwrapped now; the retry follows it
   }
 
   /** Completes the move of the group holding frozen bucket {@code i} of {@code tab}. */
   private static void finishFrozen(Object[] tab, int i, Frozen f) {
     Resize r = f.resize;
-    moveGroup(r, r.grows ? i : i & (r.to.length - 1));
+    moveGroup(r, r.reseeds || r.grows ? i : i & (buckets(r.to) - 1));
+  }
+
+  /**
+   * Makes bucket {@code i} of a reseeding resize's new table writable: once every old bucket is
+   * forwarded, replaces the Building by its content (see the notes).
+   */
+  private void unwrap(Object[] tab, int i, Building b) {
+    settle(b.resize);
+    casTabAt(tab, i, b, b.content); // fails only if another thread unwrapped or froze it
+  }
+
+  /**
+   * Returns once every old bucket of reseeding resize {@code r} is forwarded, moving the groups
+   * that are not (any thread may move any group, so this never waits for another thread).
+   */
+  private void settle(Resize r) {
+    if (r.settled) {
+      return;
+    }
+    helpTransfer(r);
+    Object[] from = r.from;
+    for (int g = 0; g < r.groups; g++) {
+      if (!(tabAt(from, g) instanceof Forwarding)) {
+        moveGroup(r, g);
+      }
+    }
+    r.settled = true;
   }
 
   /** Checks the load after a write, and starts (or helps) a resize if it is out of bounds. */
@@ -653,7 +743,7 @@ public final class ChainedHashMap<K, V> extends WeaklyConsistentMap<K, V> {
       helpTransfer(r);
       return;
     }
-    int n = r.from.length;
+    int n = buckets(r.from);
     long s = count.sum();
     int target;
     if (s > n - (n >>> 2) && n < Sizing.MAX_TABLE) {
@@ -663,12 +753,39 @@ public final class ChainedHashMap<K, V> extends WeaklyConsistentMap<K, V> {
     } else {
       return;
     }
+    startResize(r, target, isSeeded(r.from));
+  }
+
+  /**
+   * An insert into unseeded table {@code tab} found {@code others} keys of other hashes in its
+   * bucket: counts it, and switches the map to the seeded layout when the count (or this chain)
+   * shows clustering. Only the current table's idle descriptor counts; during a resize, helps.
+   */
+  private void clustered(Object[] tab, int others) {
+    Resize r = resize;
+    if (r.to != null) {
+      helpTransfer(r);
+      return;
+    }
+    if (r.from != tab) {
+      return; // a resize ended meanwhile; the next long chain counts in the new table
+    }
+    int n = buckets(tab);
+    if (others >= LONG_CHAIN || (int) CLUSTERED.getAndAdd(r, 1) + 1 >= Math.max(8, n >>> 6)) {
+      long s = count.sum();
+      int target = s > n - (n >>> 2) && n < Sizing.MAX_TABLE ? Math.max(n << 1, lengthFor(s)) : n;
+      startResize(r, target, true);
+    } else {
+      maybeResize();
+    }
+  }
+
+  /** Starts a resize from idle descriptor {@code r} to a new table of {@code target} buckets. */
+  private void startResize(Resize r, int target, boolean seeded) {
     if (resize != r) {
       return; // someone else started one: do not allocate a table in vain
     }
-    Object[] to = new Object[target];
-    Arrays.fill(to, UNFILLED);
-    Resize active = new Resize(r.from, to);
+    Resize active = new Resize(r.from, newTable(target, seeded), seed);
     if (casResize(r, active)) {
       helpTransfer(active);
     }
@@ -696,8 +813,9 @@ public final class ChainedHashMap<K, V> extends WeaklyConsistentMap<K, V> {
         moveGroup(r, g);
       }
       if (addDone(r, end - start) + (end - start) == groups) {
-        table = r.to; // every old bucket is forwarded: publish the next table
-        setResize(new Resize(r.to, null)); // then the idle descriptor of the new table
+        r.settled = true; // every old bucket is forwarded: Buildings may be unwrapped
+        table = r.to; // publish the next table
+        setResize(new Resize(r.to, null, seed)); // then the idle descriptor of the new table
         break;
       }
     }
@@ -708,9 +826,20 @@ public final class ChainedHashMap<K, V> extends WeaklyConsistentMap<K, V> {
   private static void moveGroup(Resize r, int g) {
     Object[] from = r.from;
     Object[] to = r.to;
-    int n = from.length;
-    int m = to.length;
-    if (r.grows) {
+    int n = buckets(from);
+    int m = buckets(to);
+    if (r.reseeds) {
+      Frozen f = freeze(r, g);
+      if (f == null) {
+        return; // already forwarded
+      }
+      for (Node e = f.content; e != null; e = e.next) {
+        if (!build(r, e)) {
+          return; // the new table is being written: another thread finished this group
+        }
+      }
+      casTabAt(from, g, f, r.fwd);
+    } else if (r.grows) {
       Frozen f = freeze(r, g);
       if (f == null) {
         return; // already forwarded
@@ -724,7 +853,7 @@ public final class ChainedHashMap<K, V> extends WeaklyConsistentMap<K, V> {
       Node run = f.content;
       int runK = 0;
       for (Node e = f.content; e != null; e = e.next) {
-        int k = (e.hash & (m - 1)) >>> shift; // new index = g + k * n
+        int k = (position(to, e.hash, r.seed) & (m - 1)) >>> shift; // new index = g + k * n
         if (e == f.content || k != runK) {
           run = e;
           runK = k;
@@ -734,7 +863,7 @@ public final class ChainedHashMap<K, V> extends WeaklyConsistentMap<K, V> {
         heads[runK] = run;
       }
       for (Node e = f.content; e != run; e = e.next) {
-        int k = (e.hash & (m - 1)) >>> shift;
+        int k = (position(to, e.hash, r.seed) & (m - 1)) >>> shift;
         heads[k] = new Node(e.hash, e.key, e.value, heads[k]);
       }
       for (int k = 0; k < factor; k++) {
@@ -771,6 +900,31 @@ public final class ChainedHashMap<K, V> extends WeaklyConsistentMap<K, V> {
     }
   }
 
+  /**
+   * Adds (a copy of) node {@code e} of a frozen old bucket to its bucket of reseeding resize
+   * {@code r}'s new table, unless it is there already. Returns false, adding nothing, if that
+   * bucket is no longer a Building: then every old bucket is forwarded (see the notes).
+   */
+  private static boolean build(Resize r, Node e) {
+    Object[] to = r.to;
+    int j = index(to, e.hash, r.seed);
+    while (true) {
+      Object b = tabAt(to, j);
+      if (!(b instanceof Building)) {
+        return false;
+      }
+      Node head = ((Building) b).content;
+      for (Node x = head; x != null; x = x.next) {
+        if (x.hash == e.hash && x.key == e.key) {
+          return true; // the same entry (or collision node), added by another helper
+        }
+      }
+      if (casTabAt(to, j, b, new Building(new Node(e.hash, e.key, e.value, head), r))) {
+        return true;
+      }
+    }
+  }
+
   /** Freezes old bucket {@code s} of {@code r}; returns its Frozen, or null if already forwarded. */
   private static Frozen freeze(Resize r, int s) {
     Object[] from = r.from;
@@ -782,47 +936,88 @@ public final class ChainedHashMap<K, V> extends WeaklyConsistentMap<K, V> {
       if (b instanceof Forwarding) {
         return null;
       }
-      Frozen f = new Frozen((Node) b, r);
+      // A Building left in a table that a reseeding resize has finished filling is its content.
+      Node content = b instanceof Building ? ((Building) b).content : (Node) b;
+      Frozen f = new Frozen(content, r);
       if (casTabAt(from, s, b, f)) {
         return f;
       }
     }
   }
 
+  // ================================================================== hashing
+
+  /** The number of buckets of {@code tab}: its length, less the unused last element if seeded. */
+  static int buckets(Object[] tab) {
+    return tab.length & ~1;
+  }
+
+  /** Whether {@code tab} is indexed by the seeded spread (its length is odd; see the notes). */
+  static boolean isSeeded(Object[] tab) {
+    return (tab.length & 1) != 0;
+  }
+
+  /** The bucket of map-level hash {@code h} in {@code tab}. */
+  static int index(Object[] tab, int h, int seed) {
+    int n = tab.length;
+    return (n & 1) == 0 ? h & (n - 1) : Hashing.spread(h, seed) & (n - 2);
+  }
+
+  /** The hash whose low bits are {@code h}'s bucket in tables of {@code tab}'s kind. */
+  static int position(Object[] tab, int h, int seed) {
+    return isSeeded(tab) ? Hashing.spread(h, seed) : h;
+  }
+
+  /** A table of {@code buckets} buckets (a power of two), indexed as {@code seeded} says. */
+  private static Object[] newTable(int buckets, boolean seeded) {
+    return new Object[seeded ? buckets + 1 : buckets];
+  }
+
   // ================================================================== traversal
 
   /**
-   * Passes to {@code sink} the entries whose hash satisfies {@code (hash & (len - 1)) == c} that
-   * are reachable from {@code tab}, following forwarding nodes (see the notes on iteration).
-   * {@code len} is a power of two.
+   * Passes to {@code sink} the entries reachable from {@code tab} whose position (the hash whose
+   * low bits index tables of {@code tab}'s kind) satisfies {@code (position & (len - 1)) == c},
+   * following forwarding nodes (see the notes on iteration); {@code len} is a power of two.
+   * Returns null, or the reseeding resize it met (having passed on part of the class): the
+   * caller must then start over in that resize's new table.
    */
-  private static void collect(Object[] tab, int len, int c, BiConsumer<Object, Object> sink) {
-    int m = tab.length;
+  private Resize collect(Object[] tab, int len, int c, BiConsumer<Object, Object> sink) {
+    int m = buckets(tab);
     if (m >= len) {
       for (int j = c; j < m; j += len) {
         Object b = tabAt(tab, j);
         if (b instanceof Forwarding) {
-          collect(((Forwarding) b).next, m, j, sink); // hash & (m-1) == j implies the caller's class
+          Resize r = ((Forwarding) b).resize;
+          // position & (m-1) == j implies the caller's class, in tables of one kind
+          Resize met = r.reseeds ? r : collect(r.to, m, j, sink);
+          if (met != null) {
+            return met;
+          }
         } else {
-          emit(b, 0, 0, sink);
+          emit(tab, b, 0, 0, sink);
         }
       }
-    } else {
-      int j = c & (m - 1);
-      Object b = tabAt(tab, j);
-      if (b instanceof Forwarding) {
-        collect(((Forwarding) b).next, len, c, sink);
-      } else {
-        emit(b, len - 1, c, sink); // this bucket also holds other classes: filter
-      }
+      return null;
     }
+    int j = c & (m - 1);
+    Object b = tabAt(tab, j);
+    if (b instanceof Forwarding) {
+      Resize r = ((Forwarding) b).resize;
+      return r.reseeds ? r : collect(r.to, len, c, sink);
+    }
+    emit(tab, b, len - 1, c, sink); // this bucket also holds other classes: filter
+    return null;
   }
 
-  /** Passes the entries of a chain or frozen bucket with {@code (hash & mask) == c} to {@code sink}. */
-  private static void emit(Object b, int mask, int c, BiConsumer<Object, Object> sink) {
-    Node head = b instanceof Frozen ? ((Frozen) b).content : (Node) b;
+  /**
+   * Passes the entries of a chain, or of a Frozen or Building bucket, of {@code tab} whose
+   * position satisfies {@code (position & mask) == c} to {@code sink}.
+   */
+  private void emit(Object[] tab, Object b, int mask, int c, BiConsumer<Object, Object> sink) {
+    Node head = b instanceof Held ? ((Held) b).content : (Node) b;
     for (Node e = head; e != null; e = e.next) {
-      if ((e.hash & mask) == c) {
+      if (mask == 0 || (position(tab, e.hash, seed) & mask) == c) {
         if (e.key == null) {
           collisions(e).forEach(sink);
         } else {
@@ -833,26 +1028,37 @@ public final class ChainedHashMap<K, V> extends WeaklyConsistentMap<K, V> {
   }
 
   /**
-   * A weakly consistent iterator: it walks the buckets of the table it started with, gathering one
-   * bucket's keys at a time (following forwarding nodes) into a buffer.
+   * Walks the buckets of the table it started with, gathering one bucket's keys at a time
+   * (following forwarding nodes) into {@code buffer}; the iterators and forEach drain it.
+   *
+   * <p>Across the switch to the seeded layout (a reseeding resize) the buckets of the starting
+   * table no longer name sets of the new table's buckets. A cursor that meets that switch while
+   * collecting bucket c drops what it collected of c, helps the resize until every old bucket is
+   * forwarded (then every key present is in the new table), and walks the new table's buckets
+   * from the start, keeping only keys whose bucket in the starting table is c or later: the others
+   * were gathered before. The switch happens once in a map's life, so a cursor starts over at
+   * most once.
    */
-  private final class Traversal<T> implements Iterator<T>, BiConsumer<Object, Object> {
-    private final Projection<T> projection;
-    private final Object[] tab = table;
+  private class Cursor implements BiConsumer<Object, Object> {
+    /** Buckets of the starting table, and its kind: the classes that {@link #floor} refers to. */
+    private final int rootLength;
+    private Object[] tab = table;
     private int nextBucket;
+    /** After the switch: keys of the starting table's buckets below this were already passed on. */
+    private int floor = -1;
     /** Key, value pairs of the current bucket. */
-    private Object[] buffer = new Object[16];
-    private int size;
-    private int at;
-    private Object lastKey;
+    Object[] buffer = new Object[16];
+    int size;
 
-    Traversal(Projection<T> projection) {
-      this.projection = projection;
-      fill();
+    Cursor() {
+      rootLength = buckets(tab);
     }
 
     @Override
     public void accept(Object k, Object v) {
+      if (floor >= 0 && (Hashing.fold(k.hashCode()) & (rootLength - 1)) < floor) {
+        return; // the starting table was unseeded (it switched): its buckets were by folded hash
+      }
       if (size == buffer.length) {
         buffer = Arrays.copyOf(buffer, size * 2);
       }
@@ -860,13 +1066,41 @@ public final class ChainedHashMap<K, V> extends WeaklyConsistentMap<K, V> {
       buffer[size++] = v;
     }
 
-    private void fill() {
-      while (at == size && nextBucket < tab.length) {
+    /** Gathers the next non-empty bucket into {@code buffer}; false when there is none. */
+    boolean advance() {
+      while (true) {
         Arrays.fill(buffer, 0, size, null);
         size = 0;
-        at = 0;
-        collect(tab, tab.length, nextBucket++, this);
+        int n = buckets(tab);
+        if (nextBucket >= n) {
+          return false;
+        }
+        int c = nextBucket;
+        Resize switched = collect(tab, n, c, this);
+        if (switched == null) {
+          nextBucket++;
+          if (size > 0) {
+            return true;
+          }
+        } else {
+          settle(switched);
+          floor = floor >= 0 ? floor : c; // once only: the new table is seeded, it cannot switch
+          tab = switched.to;
+          nextBucket = 0;
+        }
       }
+    }
+  }
+
+  /** A weakly consistent iterator over a {@link Cursor}. */
+  private final class Traversal<T> extends Cursor implements Iterator<T> {
+    private final Projection<T> projection;
+    private int at;
+    private Object lastKey;
+
+    Traversal(Projection<T> projection) {
+      this.projection = projection;
+      advance();
     }
 
     @Override
@@ -882,7 +1116,10 @@ public final class ChainedHashMap<K, V> extends WeaklyConsistentMap<K, V> {
       Object k = buffer[at];
       Object v = buffer[at + 1];
       at += 2;
-      fill();
+      if (at == size) {
+        at = 0;
+        advance();
+      }
       lastKey = k;
       return projection.make(k, v);
     }
@@ -922,14 +1159,32 @@ public final class ChainedHashMap<K, V> extends WeaklyConsistentMap<K, V> {
     }
   }
 
-  /** An old-table bucket being moved: {@code content} is final; writers finish the move first. */
-  static final class Frozen {
+  /** A bucket state that wraps a chain, which readers read as the bucket's content. */
+  abstract static class Held {
     final Node content;
     final Resize resize;
 
-    Frozen(Node content, Resize resize) {
+    Held(Node content, Resize resize) {
       this.content = content;
       this.resize = resize;
+    }
+  }
+
+  /** An old-table bucket being moved: {@code content} is final; writers finish the move first. */
+  static final class Frozen extends Held {
+    Frozen(Node content, Resize resize) {
+      super(content, resize);
+    }
+  }
+
+  /**
+   * A bucket of a reseeding resize's new table while old buckets are added to it: only the
+   * resize adds nodes (a new Building per addition); writers first wait until the resize is
+   * settled, helping, and then unwrap it (see the notes).
+   */
+  static final class Building extends Held {
+    Building(Node content, Resize resize) {
+      super(content, resize);
     }
   }
 
@@ -950,7 +1205,14 @@ public final class ChainedHashMap<K, V> extends WeaklyConsistentMap<K, V> {
     final Object[] to;
     final Forwarding fwd;
     final boolean grows;
-    /** Groups to move: old buckets when growing, new buckets when shrinking. */
+    /**
+     * From an unseeded table to a seeded one: every node is added to the new table on its own
+     * (see the notes), not by groups of buckets that share hash bits.
+     */
+    final boolean reseeds;
+    /** The map's seed, for the positions of seeded tables. */
+    final int seed;
+    /** Groups to move: old buckets when growing or reseeding, new buckets when shrinking. */
     final int groups;
     /** Groups per claim. */
     final int stride;
@@ -958,20 +1220,31 @@ public final class ChainedHashMap<K, V> extends WeaklyConsistentMap<K, V> {
     volatile int claimed;
     /** Groups moved by their claimants; added through {@link #DONE}. */
     volatile int done;
+    /** Set once every old bucket is known to be forwarded; then Buildings may be unwrapped. */
+    volatile boolean settled;
+    /** Idle descriptor of an unseeded table: its inserts that found a long chain. */
+    volatile int clustered;
 
-    Resize(Object[] from, Object[] to) {
+    Resize(Object[] from, Object[] to, int seed) {
       this.from = from;
       this.to = to;
+      this.seed = seed;
       if (to == null) {
         this.fwd = null;
         this.grows = false;
+        this.reseeds = false;
         this.groups = 0;
         this.stride = 0;
       } else {
+        int n = buckets(from);
+        int m = buckets(to);
         this.fwd = new Forwarding(this);
-        this.grows = to.length > from.length;
-        this.groups = Math.min(from.length, to.length);
+        this.grows = m > n;
+        this.reseeds = !isSeeded(from) && isSeeded(to);
+        this.groups = reseeds ? n : Math.min(n, m);
         this.stride = Math.max(MIN_STRIDE, groups / (8 * NCPU));
+        // Before the descriptor is published: the CAS that publishes it orders these stores.
+        Arrays.fill(to, 0, m, reseeds ? new Building(null, this) : UNFILLED);
       }
     }
   }
@@ -1007,6 +1280,7 @@ public final class ChainedHashMap<K, V> extends WeaklyConsistentMap<K, V> {
   private static final VarHandle RESIZE;
   private static final VarHandle CLAIMED;
   private static final VarHandle DONE;
+  private static final VarHandle CLUSTERED;
 
   static {
     try {
@@ -1014,6 +1288,7 @@ public final class ChainedHashMap<K, V> extends WeaklyConsistentMap<K, V> {
       RESIZE = l.findVarHandle(ChainedHashMap.class, "resize", Resize.class);
       CLAIMED = l.findVarHandle(Resize.class, "claimed", int.class);
       DONE = l.findVarHandle(Resize.class, "done", int.class);
+      CLUSTERED = l.findVarHandle(Resize.class, "clustered", int.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
