@@ -39,7 +39,9 @@ import java.util.function.BiConsumer;
  * many, never below its initial length. Either way the new load is between 1/4 and 1/2, far from
  * both bounds, so a workload hovering at one boundary does not make the table resize back and
  * forth. Threads that write during a resize help
- * move buckets to the new table; readers never wait for a resize and never help it.
+ * move buckets to the new table; {@code get} and {@code containsKey} never wait for a resize and
+ * never help it. Iterators and {@link #forEach} do not either, except across the one-time switch
+ * to the seeded layout (see below): one that meets it helps that resize finish, once.
  *
  * <h2>Hash flooding</h2>
  * A new map indexes its table by the hash codes themselves (their high half folded into the low
@@ -88,8 +90,9 @@ public final class ChainedHashMap<K, V> extends WeaklyConsistentMap<K, V> {
    * Implementation notes
    * ====================
    *
-   * Data layout. `table` is an Object[] of power-of-two length whose elements ("buckets") are read
-   * and written only through ArrayAccess (VarHandle acquire reads and volatile CAS). A bucket is:
+   * Data layout. `table` is an Object[] of 2^k buckets (2^k + 1 elements in a seeded table, see
+   * "Hashing") whose elements are read and written only through ArrayAccess (VarHandle acquire
+   * reads and volatile CAS). A bucket is:
    *
    *   null                      empty.
    *   Node                      the head of an immutable chain Node(hash, key, value, next).
@@ -101,6 +104,8 @@ public final class ChainedHashMap<K, V> extends WeaklyConsistentMap<K, V> {
    *   UNFILLED                  (new table only) not yet filled by the resize. Readers and
    *                             writers reach a new bucket only through a Forwarding, so after
    *                             its fill; only clear(), which sweeps whole tables, may see it.
+   *   Building(content, resize) (new table of a reseeding resize only) the nodes added so far by
+   *                             the resize; readers read `content`, writers unwrap it first.
    *
    * Chain invariants: a chain holds each key at most once; for each hash h it holds either at most
    * COLLISION_THRESHOLD plain nodes with hash h or exactly one collision node with hash h and no
@@ -114,6 +119,11 @@ public final class ChainedHashMap<K, V> extends WeaklyConsistentMap<K, V> {
    *                              table) has been filled from the frozen content.
    *   UNFILLED -> chain/null     the fill of a new bucket; only the first fill CAS succeeds, and
    *                              every helper computes the same content from the frozen buckets.
+   *   Building -> Building       a reseeding resize adds one node of a frozen old bucket (each
+   *                              CAS installs a new Building object: no ABA).
+   *   Building -> chain/null     unwrap, by a writer (or clear), only once the resize is settled
+   *                              (every old bucket forwarded, so nothing is left to add).
+   *   Building -> Frozen         the next resize (which starts only after this one is settled).
    * UNFILLED is never written back, so a stale helper can never overwrite a bucket that writers
    * already use (this is why the new table is filled with UNFILLED rather than left null).
    *
@@ -142,10 +152,46 @@ public final class ChainedHashMap<K, V> extends WeaklyConsistentMap<K, V> {
    * (1/4, 1/2] unless minLength is larger: hysteresis. A write that runs this check during a
    * resize, or meets a Frozen or Forwarding bucket, helps the resize instead.
    *
+   * Hashing. Nodes hold the map-level hash h = fold(hashCode()) (h ^ h >>> 16, a bijection with no
+   * seed). A table is either unseeded, indexed by h & (2^k - 1) as ConcurrentHashMap is (sequential
+   * ids keep one bucket each, in order, which is what makes CHM fast on them), or seeded, indexed
+   * by spread(h, seed) & (2^k - 1). The kind is the parity of the array's length: a seeded table
+   * has one unused last element. So it is known from the array alone, at no cost, on every path
+   * that reaches a table (the current one, or one behind a Forwarding): index(tab, h, seed). A new
+   * map is unseeded (the test constructor may start seeded); every resize keeps the kind, except
+   * the reseeding resize, which goes from unseeded to seeded, once in a map's life.
+   * Trigger: an insert into an unseeded table that found >= CLUSTER_CHAIN (6) nodes of other hashes
+   * in its bucket adds one to the idle descriptor's `clustered`; reaching max(8, buckets / 64), or
+   * one insert finding >= LONG_CHAIN (16), starts a reseeding resize (same length, or grown if the
+   * load calls for it). For random hash codes at load 3/4, 1 insert in about 8,000 finds 6, so a
+   * table of 2^k buckets expects under 2^k / 10,000 counted inserts, far from the limit. Equal hash
+   * codes do not count (no seed separates them; they end in a collision node).
+   *
+   * The reseeding resize. Its groups are the old buckets. Moving group g: freeze old bucket g,
+   * add each node of the frozen content (the same hash, key and value; collision nodes whole) to
+   * its bucket of the new table, which starts filled with one empty Building: CAS Building(c) ->
+   * Building(node + c) unless c already holds that node's hash and key object (another helper
+   * added it). Then CAS the Frozen to the Forwarding. Helpers of one group add the same nodes, so
+   * the check makes the adds idempotent; and since equal hashes share an old bucket, the chain
+   * invariants hold in the new table. The danger is a stale helper adding a node after writers
+   * changed that key in the new table (a removed key would come back). Writers therefore never
+   * write a Building: they first settle the resize (help until every old bucket is forwarded,
+   * moving any group that is not, so they never wait for another thread), and then unwrap
+   * (Building(c) -> c). A stale helper's CAS expects the Building it read; after an unwrap no
+   * Building ever appears in that bucket again, so the CAS fails, the helper re-reads, sees no
+   * Building and stops (returns without forwarding: the group was forwarded before the unwrap).
+   * While a bucket is still a Building no writer has written it, so every node that a helper may
+   * still add is already in it (the helper that forwarded the group added it), and the helper's
+   * check finds it. The thread that completes the resize's `done` count also sets `settled`
+   * before it publishes the new table, so the next resize never freezes a Building that can
+   * still grow.
+   *
    * Linearization points:
    *   get/containsKey: the acquire read of the bucket that holds (or would hold) the key: a chain,
    *     or the content of a Frozen bucket, which does not change until the bucket is forwarded
-   *     (keys of a frozen bucket can only be written after it is forwarded, in the next table).
+   *     (keys of a frozen bucket can only be written after it is forwarded, in the next table),
+   *     or of a Building, in which a key forwarded to it has the value it had when frozen until a
+   *     writer unwraps the bucket.
    *   put/putIfAbsent/replace/remove: the successful bucket CAS; when the condition fails, the read
    *     of the bucket that showed it.
    *   compute, computeIfPresent, merge, replaceAll: a read of the value, then a conditional write
@@ -164,7 +210,14 @@ public final class ChainedHashMap<K, V> extends WeaklyConsistentMap<K, V> {
    * buckets of the next table that hold such keys (all of i, i + L, ... when it is larger; bucket
    * i & (m-1), filtered by hash, when it is smaller), recursively. Each key's current place is
    * read at most once, and a key that stays present is found in exactly one place, so no present
-   * key is missed or returned twice.
+   * key is missed or returned twice. (Positions in tables of one kind: h, or spread(h, seed).)
+   * Across the reseeding resize bucket i no longer names a set of buckets of the next table. An
+   * iterator that meets its Forwarding while collecting bucket c discards what it gathered of c,
+   * settles the resize (then every key present is in the new table), and walks every bucket of
+   * the new table, keeping only keys whose bucket in its starting table (fold(hashCode()) &
+   * (L - 1): the starting table was unseeded) is c or later. The others were returned before,
+   * from buckets it finished. A map switches once, so an iterator starts over at most once;
+   * iterators may thus help one resize in a map's life (readers never do).
    *
    * Memory: nodes are immutable and replaced nodes become garbage once no reader holds them; an
    * old table becomes garbage when the resize that replaced it is done and no iterator holds it.
