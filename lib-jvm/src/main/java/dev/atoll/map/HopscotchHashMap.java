@@ -200,10 +200,13 @@ public final class HopscotchHashMap<K, V> extends WeaklyConsistentMap<K, V> {
    * Hashing. A map's first table is unseeded: homes are the folded hash code's low bits, the
    * layout ConcurrentHashMap gives (sequential ids in consecutive slots, each in its home, and
    * their entries copied by G1 in that order). An insert into an unseeded table that finds no slot
-   * (probing and displacement failed, which sequential and random hash codes make rare and
-   * clustered ones make certain) does not use the stash: it starts a resize into a seeded table
-   * of the same length (or a grown one if the table is half full), and every later table is
-   * seeded. Nothing in the resize depends on the function: a copy inserts each entry into `next`
+   * (probing and displacement failed) does not use the stash. Below half full, where sequential
+   * and random hash codes almost never fail and clustered ones soon do, it starts a resize into a
+   * seeded table of the same length, and every later table is seeded. At half full or more,
+   * where random hash codes also fail now and then, it grows the table, unseeded: clustered
+   * hash codes then fail again in the grown table, below half full, and switch there. (A first
+   * version switched on any failure; 1M random keys then always ended seeded, paying the seeded
+   * spreader on every operation.) Nothing in the resize depends on the function: a copy inserts each entry into `next`
    * with next's own homes. Copies never start a resize, so an unseeded table that a copy fills
    * may stash; the next insert that fails there switches. Readers and writers compute the home
    * per table, so an operation that follows MOVED into the seeded table finds the key there.
@@ -682,7 +685,10 @@ public final class HopscotchHashMap<K, V> extends WeaklyConsistentMap<K, V> {
         if (res == GROW) {
           boolean full = t.length < Sizing.MAX_TABLE && count >= (long) (t.length * GROW_ON_FAILURE_LOAD);
           int n = full ? Math.max(t.length << 1, Sizing.tableSizeFor(count, RESIZED_LOAD, MIN_CAPACITY)) : t.length;
-          startResize(t, n, !t.seeded); // not full: an unseeded layout that clusters, re-hashed
+          // Not full: an unseeded layout that clusters, re-hashed. Full: random hash codes also
+          // fail now and then at such loads, so grow, unseeded; clustered ones fail again in the
+          // grown table, below half full, and switch then.
+          startResize(t, n, !t.seeded && !full);
           help(t);
         } else if (res == RETRY_AFTER_HELP) {
           help(t);

@@ -9,11 +9,13 @@ import dev.atoll.internal.Hashing;
 import dev.atoll.testkit.CollidingKey;
 import dev.atoll.testkit.ConcurrentMapContract;
 import dev.atoll.testkit.GuavaMapSuite;
+import dev.atoll.testkit.Seeds;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;
+import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicNode;
@@ -212,6 +214,22 @@ class HopscotchHashMapTest extends ConcurrentMapContract {
     for (int i = 0; i < 100_000; i++) {
       assertEquals(Hashing.fold(i) & mask, m.slotOf(i), "key " + i);
     }
+  }
+
+  /**
+   * Random hash codes make a neighbourhood overflow now and then once the table is half full or
+   * more; that must grow the table, not switch it to the seeded spreader, which they do not need.
+   */
+  @Test
+  void randomHashCodesKeepTheUnseededLayout() {
+    long seed = Seeds.next();
+    SplittableRandom rnd = new SplittableRandom(seed);
+    HopscotchHashMap<Integer, Integer> m = new HopscotchHashMap<>();
+    for (int i = 0; i < 500_000; i++) {
+      int k = rnd.nextInt();
+      m.put(k, k);
+    }
+    assertFalse(m.seeded(), "random keys switched the map, " + Seeds.describe(seed));
   }
 
   /**
