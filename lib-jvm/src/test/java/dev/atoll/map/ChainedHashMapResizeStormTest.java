@@ -58,6 +58,14 @@ class ChainedHashMapResizeStormTest {
     }
   }
 
+  @Test
+  @Tag("stress")
+  void longSwitchStorm() {
+    for (int i = 0; i < 200; i++) {
+      switchStorm(3, 3);
+    }
+  }
+
   private static void switchStorm(int writers, int readers) {
     long seed = Seeds.next();
     String ctx = Seeds.describe(seed);
