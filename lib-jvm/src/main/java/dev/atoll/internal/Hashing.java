@@ -15,8 +15,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * handles that case through {@link CollisionBucket}.
  *
  * <p>{@link #fold(int)} is the unseeded alternative, for a table that watches for clustering and
- * switches to {@link #spread(int, int)} when it sees any ({@code ProbingHashMap},
- * {@code HopscotchHashMap}): it keeps
+ * switches to {@link #spread(int, int)} when it sees any ({@code ChainedHashMap},
+ * {@code ProbingHashMap}, {@code SegmentedHashMap}, {@code HopscotchHashMap}): it keeps
  * sequential hash codes in order, which is what makes {@code ConcurrentHashMap} fast on
  * sequential ids.
  */
