@@ -9,9 +9,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import dev.atoll.testkit.Seeds;
 import dev.atoll.testkit.Threads;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Map;
-import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.Phaser;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -52,61 +50,8 @@ class HopscotchHashMapResizeStormTest {
   }
 
   private static void switchStorm(int writers, int readers) {
-    long seed = Seeds.next();
-    String ctx = Seeds.describe(seed);
-    HopscotchHashMap<Integer, Integer> m = new HopscotchHashMap<>();
-    for (int k = 0; k < STABLE; k++) {
-      m.put(k, k);
-    }
-    int perWriter = 2_000;
-    AtomicBoolean writing = new AtomicBoolean(true);
-    AtomicInteger writersLeft = new AtomicInteger(writers);
-    Threads.run(writers + readers, t -> {
-      SplittableRandom rnd = new SplittableRandom(seed + t);
-      if (t < writers) {
-        try {
-          for (int i = 0; i < perWriter; i++) {
-            int a = 1 + t * perWriter + i; // distinct across writers, below 2^16
-            assertNull(m.put(a << 16 | a, a), ctx);
-          }
-        } finally {
-          if (writersLeft.decrementAndGet() == 0) {
-            writing.set(false);
-          }
-        }
-      } else {
-        boolean first = true;
-        do {
-          if (first || rnd.nextInt(500) == 0) {
-            Set<Integer> seen = new HashSet<>();
-            int stableSeen = 0;
-            for (Integer k : m.keySet()) {
-              if (!seen.add(k)) {
-                fail("iterator repeated " + k + ", " + ctx);
-              }
-              if (k < STABLE) {
-                stableSeen++;
-              }
-              if (first) {
-                m.get(rnd.nextInt(STABLE)); // slow: let the writers switch the map meanwhile
-              }
-            }
-            assertEquals(STABLE, stableSeen, "iterator missed stable keys, " + ctx);
-            first = false;
-          }
-          int k = rnd.nextInt(STABLE);
-          Integer v = m.get(k);
-          if (v == null || v != k) {
-            fail("stable key " + k + " read as " + v + ", " + ctx);
-          }
-        } while (writing.get());
-      }
-    });
-    assertTrue(m.seeded(), "the clustered keys must have switched the map, " + ctx);
-    assertEquals(STABLE + writers * perWriter, m.size(), ctx);
-    for (int a = 1; a <= writers * perWriter; a++) {
-      assertEquals(a, m.get(a << 16 | a), ctx);
-    }
+    SwitchStorm.run(
+        HopscotchHashMap::new, m -> ((HopscotchHashMap<?, ?>) m).seeded(), STABLE, writers, readers);
   }
 
   private static void storm(int writers, int readers, int roundCount, int churnPerRound) {
