@@ -255,10 +255,13 @@ public final class ChainedHashMap<K, V> extends WeaklyConsistentMap<K, V> {
   private final int seed;
   /** The table never shrinks below this length. */
   private final int minLength;
+  /** CLUSTER_CHAIN and LONG_CHAIN, or lower in tests that make the map switch in a few inserts. */
+  private final int clusterChain;
+  private final int longChain;
 
   /** Creates an empty map with a small table (16 buckets) that grows and shrinks as needed. */
   public ChainedHashMap() {
-    this(DEFAULT_LENGTH, Hashing.newSeed(), false, 0);
+    this(DEFAULT_LENGTH, Hashing.newSeed(), false, LONG_CHAIN, 0);
   }
 
   /**
@@ -285,12 +288,23 @@ public final class ChainedHashMap<K, V> extends WeaklyConsistentMap<K, V> {
    * from the start) if asked: for tests of the seeded layout.
    */
   ChainedHashMap(int initialCapacity, int seed, boolean seeded) {
-    this(Sizing.tableSizeFor(Sizing.checkNonNegative(initialCapacity, "initialCapacity"), 0.75, 2),
-        seed, seeded, 0);
+    this(initialCapacity, seed, seeded, LONG_CHAIN);
   }
 
-  private ChainedHashMap(int length, int seed, boolean seeded, int unused) {
+  /**
+   * As {@link #ChainedHashMap(int, int, boolean)}; an insert that finds {@code switchAt} (at most
+   * LONG_CHAIN) keys of other hashes in its bucket switches the map to the seeded layout at once,
+   * so that model checking meets the switch within a few operations.
+   */
+  ChainedHashMap(int initialCapacity, int seed, boolean seeded, int switchAt) {
+    this(Sizing.tableSizeFor(Sizing.checkNonNegative(initialCapacity, "initialCapacity"), 0.75, 2),
+        seed, seeded, switchAt, 0);
+  }
+
+  private ChainedHashMap(int length, int seed, boolean seeded, int switchAt, int unused) {
     this.minLength = length;
+    this.longChain = Math.min(switchAt, LONG_CHAIN);
+    this.clusterChain = Math.min(longChain, CLUSTER_CHAIN);
     this.seed = seed;
     Object[] tab = newTable(length, seeded);
     this.table = tab;
@@ -605,7 +619,7 @@ public final class ChainedHashMap<K, V> extends WeaklyConsistentMap<K, V> {
       if (casTabAt(tab, i, b, update)) {
         if (old == null) {
           count.increment();
-          if (others >= CLUSTER_CHAIN && !isSeeded(tab)) {
+          if (others >= clusterChain && !isSeeded(tab)) {
             clustered(tab, others);
           } else if (head != null) {
             maybeResize(); // a collision: maybe time to grow
@@ -824,7 +838,7 @@ public final class ChainedHashMap<K, V> extends WeaklyConsistentMap<K, V> {
       return; // a resize ended meanwhile; the next long chain counts in the new table
     }
     int n = buckets(tab);
-    if (others >= LONG_CHAIN || (int) CLUSTERED.getAndAdd(r, 1) + 1 >= Math.max(8, n >>> 6)) {
+    if (others >= longChain || (int) CLUSTERED.getAndAdd(r, 1) + 1 >= Math.max(8, n >>> 6)) {
       long s = count.sum();
       int target = s > n - (n >>> 2) && n < Sizing.MAX_TABLE ? Math.max(n << 1, lengthFor(s)) : n;
       startResize(r, target, true);
