@@ -282,6 +282,11 @@ public final class ProbingHashMap<K, V> extends WeaklyConsistentMap<K, V> {
   /** See {@link #hash}: 0, or log2(segments) in a segment of a SegmentedHashMap. */
   private final int rotation;
   private final int minLength;
+  /**
+   * CLUSTER_PROBES, or 1 in tests that make the map switch at once: then the first insert that
+   * passes a slot of an unseeded table starts the switch to the seeded layout.
+   */
+  private final int clusterProbes;
   private final LongAdder count = new LongAdder();
   private volatile Table table;
   /**
@@ -324,8 +329,18 @@ public final class ProbingHashMap<K, V> extends WeaklyConsistentMap<K, V> {
    * segment by the low bits that the rotation moves to the top.
    */
   ProbingHashMap(int initialCapacity, int seed, int rotation) {
+    this(initialCapacity, seed, rotation, false);
+  }
+
+  /**
+   * As {@link #ProbingHashMap(int, int, int)}; {@code switchAtOnce}: the first insert that passes
+   * a slot of an unseeded table switches the map to the seeded layout, so that model checking
+   * meets the switch within a few operations.
+   */
+  ProbingHashMap(int initialCapacity, int seed, int rotation, boolean switchAtOnce) {
     this.seed = seed;
     this.rotation = rotation;
+    this.clusterProbes = switchAtOnce ? 1 : CLUSTER_PROBES;
     this.minLength = lengthFor(initialCapacity, MIN_LENGTH);
     this.table = new Table(minLength, seed, false);
   }
@@ -783,8 +798,8 @@ public final class ProbingHashMap<K, V> extends WeaklyConsistentMap<K, V> {
       if (claimed && t.next == null) {
         if ((int) BOUND.getAndAdd(t, 1) + 1 >= t.growAt) {
           resize(t, false);
-        } else if (p >= CLUSTER_PROBES && !t.seeded
-            && (int) CLUSTERED.getAndAdd(t, 1) + 1 >= t.clusterLimit) {
+        } else if (p >= clusterProbes && !t.seeded
+            && ((int) CLUSTERED.getAndAdd(t, 1) + 1 >= t.clusterLimit || clusterProbes == 1)) {
           resize(t, true); // the unseeded layout clusters: re-hash with the seed (see "Hashing")
         }
       }
