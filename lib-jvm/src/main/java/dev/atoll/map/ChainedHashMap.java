@@ -261,7 +261,7 @@ public final class ChainedHashMap<K, V> extends WeaklyConsistentMap<K, V> {
 
   /** Creates an empty map with a small table (16 buckets) that grows and shrinks as needed. */
   public ChainedHashMap() {
-    this(DEFAULT_LENGTH, Hashing.newSeed(), false, LONG_CHAIN, 0);
+    this(false, DEFAULT_LENGTH, Hashing.newSeed(), LONG_CHAIN);
   }
 
   /**
@@ -297,11 +297,12 @@ public final class ChainedHashMap<K, V> extends WeaklyConsistentMap<K, V> {
    * so that model checking meets the switch within a few operations.
    */
   ChainedHashMap(int initialCapacity, int seed, boolean seeded, int switchAt) {
-    this(Sizing.tableSizeFor(Sizing.checkNonNegative(initialCapacity, "initialCapacity"), 0.75, 2),
-        seed, seeded, switchAt, 0);
+    this(seeded, Sizing.tableSizeFor(Sizing.checkNonNegative(initialCapacity, "initialCapacity"), 0.75, 2),
+        seed, switchAt);
   }
 
-  private ChainedHashMap(int length, int seed, boolean seeded, int switchAt, int unused) {
+  /** The one that sets the fields: a first table of {@code length} buckets, the floor. */
+  private ChainedHashMap(boolean seeded, int length, int seed, int switchAt) {
     this.minLength = length;
     this.longChain = Math.min(switchAt, LONG_CHAIN);
     this.clusterChain = Math.min(longChain, CLUSTER_CHAIN);
@@ -433,8 +434,7 @@ public final class ChainedHashMap<K, V> extends WeaklyConsistentMap<K, V> {
     for (int i = 0, n = buckets(tab); i < n; i++) {
       Object b = tabAt(tab, i);
       int len = 0;
-      for (Node e = b instanceof Held ? ((Held) b).content : b instanceof Node ? (Node) b : null;
-          e != null; e = e.next) {
+      for (Node e = b == UNFILLED ? null : chainOf(b); e != null; e = e.next) {
         len++;
       }
       longest = Math.max(longest, len);
@@ -743,6 +743,11 @@ public final class ChainedHashMap<K, V> extends WeaklyConsistentMap<K, V> {
     return (CollisionBucket<Object, Object>) collisionNode.value;
   }
 
+  /** The chain that bucket state {@code b} (null, a chain, Frozen or Building) holds. */
+  private static Node chainOf(Object b) {
+    return b instanceof Held ? ((Held) b).content : (Node) b;
+  }
+
   /** Number of entries in a chain. */
   private static long entries(Node head) {
     long n = 0;
@@ -812,15 +817,13 @@ public final class ChainedHashMap<K, V> extends WeaklyConsistentMap<K, V> {
     }
     int n = buckets(r.from);
     long s = count.sum();
-    int target;
-    if (s > n - (n >>> 2) && n < Sizing.MAX_TABLE) {
-      target = Math.max(n << 1, lengthFor(s));
-    } else if ((s < (n >>> 3) || s <= 0) && n > minLength) { // s <= 0: tables of 4 shrink too
+    int target = grownLength(n, s);
+    if (target == n && (s < (n >>> 3) || s <= 0) && n > minLength) { // s <= 0: tables of 4 shrink too
       target = Math.min(n >>> 1, Math.max(minLength, lengthFor(s)));
-    } else {
-      return;
     }
-    startResize(r, target, isSeeded(r.from));
+    if (target != n) {
+      startResize(r, target, isSeeded(r.from));
+    }
   }
 
   /**
@@ -839,9 +842,7 @@ public final class ChainedHashMap<K, V> extends WeaklyConsistentMap<K, V> {
     }
     int n = buckets(tab);
     if (others >= longChain || (int) CLUSTERED.getAndAdd(r, 1) + 1 >= Math.max(8, n >>> 6)) {
-      long s = count.sum();
-      int target = s > n - (n >>> 2) && n < Sizing.MAX_TABLE ? Math.max(n << 1, lengthFor(s)) : n;
-      startResize(r, target, true);
+      startResize(r, grownLength(n, count.sum()), true); // same length unless the load is high
     } else {
       maybeResize();
     }
@@ -856,6 +857,14 @@ public final class ChainedHashMap<K, V> extends WeaklyConsistentMap<K, V> {
     if (casResize(r, active)) {
       helpTransfer(active);
     }
+  }
+
+  /**
+   * The length a table of {@code n} buckets holding {@code s} entries grows to: at least double,
+   * if {@code s} is over 3/4 of {@code n} (and n is below the largest table); otherwise n.
+   */
+  private static int grownLength(int n, long s) {
+    return s > n - (n >>> 2) && n < Sizing.MAX_TABLE ? Math.max(n << 1, lengthFor(s)) : n;
   }
 
   /** The smallest table length that holds {@code s} entries at no more than the target load. */
@@ -1004,8 +1013,7 @@ public final class ChainedHashMap<K, V> extends WeaklyConsistentMap<K, V> {
         return null;
       }
       // A Building left in a table that a reseeding resize has finished filling is its content.
-      Node content = b instanceof Building ? ((Building) b).content : (Node) b;
-      Frozen f = new Frozen(content, r);
+      Frozen f = new Frozen(chainOf(b), r);
       if (casTabAt(from, s, b, f)) {
         return f;
       }
@@ -1082,8 +1090,7 @@ public final class ChainedHashMap<K, V> extends WeaklyConsistentMap<K, V> {
    * position satisfies {@code (position & mask) == c} to {@code sink}.
    */
   private void emit(Object[] tab, Object b, int mask, int c, BiConsumer<Object, Object> sink) {
-    Node head = b instanceof Held ? ((Held) b).content : (Node) b;
-    for (Node e = head; e != null; e = e.next) {
+    for (Node e = chainOf(b); e != null; e = e.next) {
       if (mask == 0 || (position(tab, e.hash, seed) & mask) == c) {
         if (e.key == null) {
           collisions(e).forEach(sink);

@@ -603,6 +603,14 @@ public final class HopscotchHashMap<K, V> extends WeaklyConsistentMap<K, V> {
     return Hashing.fold(key.hashCode());
   }
 
+  /**
+   * Whether a failed insert into {@code t}, holding {@code count} entries, grows it: the table is
+   * at least GROW_ON_FAILURE_LOAD full and below the largest length.
+   */
+  private static boolean halfFull(Table t, long count) {
+    return t.length < Sizing.MAX_TABLE && count >= (long) (t.length * GROW_ON_FAILURE_LOAD);
+  }
+
   /** The home bucket of map-level hash {@code h} in {@code t} (see the notes, "Hashing"). */
   static int home(Table t, int h) {
     return index(t, h) & t.mask;
@@ -683,7 +691,7 @@ public final class HopscotchHashMap<K, V> extends WeaklyConsistentMap<K, V> {
           return null;
         }
         if (res == GROW) {
-          boolean full = t.length < Sizing.MAX_TABLE && count >= (long) (t.length * GROW_ON_FAILURE_LOAD);
+          boolean full = halfFull(t, count);
           int n = full ? Math.max(t.length << 1, Sizing.tableSizeFor(count, RESIZED_LOAD, MIN_CAPACITY)) : t.length;
           // Not full: an unseeded layout that clusters, re-hashed. Full: random hash codes also
           // fail now and then at such loads, so grow, unseeded; clustered ones fail again in the
@@ -841,7 +849,7 @@ public final class HopscotchHashMap<K, V> extends WeaklyConsistentMap<K, V> {
         return INSERTED;
       }
       if (t.next == null && table == t
-          && (!t.seeded || t.length < Sizing.MAX_TABLE && count >= (long) (t.length * GROW_ON_FAILURE_LOAD))) {
+          && (!t.seeded || halfFull(t, count))) {
         return GROW; // the caller grows t, or re-hashes it with the seed if t is unseeded
       }
       stashPut(t, s, key, value);
