@@ -226,6 +226,33 @@ class HashTrieMapTest extends ConcurrentMapContract {
   }
 
   @Test
+  void keysWithOneHashInABucketAreEachFound() {
+    // Up to BUCKET_MAX (8) keys sharing a slot stay in one leaf bucket. get() looks first at the
+    // last entry whose stored hash matches; every earlier entry with that same hash must still
+    // be found, and a missing key with that hash must not be.
+    for (int n = 2; n <= 8; n++) {
+      // keys below 100 have hash 7; the others differ in bits no level before the bucket reads
+      HashTrieMap<Integer, Integer> m = new HashTrieMap<>(k -> k < 100 ? 7 : 7 | k << 24);
+      Map<Integer, Integer> others = new HashMap<>();
+      for (int i = 0; i < n; i++) {
+        m.put(i, -i);
+        if (i % 2 == 1 && n + others.size() < 8) {
+          m.put(100 + i, i); // interleave keys of other hashes in the same bucket
+          others.put(100 + i, i);
+        }
+      }
+      assertEquals(1, m.depth(), "one branch, all keys in one of its buckets");
+      for (int i = 0; i < n; i++) {
+        assertEquals(-i, m.get(i), "key " + i + " of " + n);
+        assertTrue(m.containsKey(i));
+      }
+      others.forEach((k, v) -> assertEquals(v, m.get(k)));
+      assertNull(m.get(n), "absent key with the same hash, n = " + n);
+      assertNull(m.get(100), "absent key with another hash, n = " + n);
+    }
+  }
+
+  @Test
   void trieContractsAfterMassRemoval() {
     HashTrieMap<Integer, Integer> m = new HashTrieMap<>();
     assertEquals(0, m.slotCount());
