@@ -346,8 +346,10 @@ public final class Report {
       o.append("Pre-filled Long keys; key streams uniform or scrambled Zipfian (skew 0.99); mix = get/put/remove %.\n")
           .append("Key sets: `sequential` = 0..size-1, under which ConcurrentHashMap's near-identity spread puts every\n")
           .append("key in its own bucket (no collisions at all); `scrambled` = the same indexes through a 64-bit bijective\n")
-          .append("mix (like random ids), where every map has ordinary hash collisions. Atoll spreads hashes with a seeded\n")
-          .append("MurmurHash3 finaliser (against hash flooding), so it sees ordinary collisions on both key sets.\n")
+          .append("mix (like random ids), where every map has ordinary hash collisions. Atoll's hash tables (CHAINED,\n")
+          .append("HOPSCOTCH, PROBING, SEGMENTED) index by the folded hash code, as CHM does, until their keys cluster,\n")
+          .append("then switch for good to a seeded MurmurHash3 finaliser (against hash flooding); neither key set\n")
+          .append("clusters. HASH_TRIE always uses the seeded finaliser, so it sees ordinary collisions on both key sets.\n")
           .append("Where a table has an \"allocated B/op\" column, the run used JMH's `-prof gc` (gc.alloc.rate.norm:\n")
           .append("bytes allocated per operation, averaged over the mix; a measure of work that cache misses do not blur).\n\n");
       Map<String, List<Row>> groups = maps.stream().collect(Collectors.groupingBy(
