@@ -907,25 +907,13 @@ public final class HashTrieMap<K, V> extends OptimisticComputeMap<K, V> {
       j = hs[q] == h ? q : j;
     }
     if (hs[j] == h) {
-      Object sk = kv[2 * j];
-      if (key == sk || key.equals(sk)) {
+      if (same(key, kv[2 * j])) {
         return kv[2 * j + 1];
       }
       if (j > 0) {
-        return scanBucket(hs, kv, key, h); // another stored key with the same 32-bit hash
-      }
-    }
-    return null;
-  }
-
-  /** inBucket's slow path: every entry whose stored hash is {@code h}, in order. */
-  private static Object scanBucket(int[] hs, Object[] kv, Object key, int h) {
-    for (int j = 0; j < hs.length; j++) {
-      if (hs[j] == h) {
-        Object sk = kv[2 * j];
-        if (key == sk || key.equals(sk)) {
-          return kv[2 * j + 1];
-        }
+        // another stored key with the same 32-bit hash: the write path's in-order search
+        j = indexIn(hs, kv, key, h);
+        return j < 0 ? null : kv[2 * j + 1];
       }
     }
     return null;
