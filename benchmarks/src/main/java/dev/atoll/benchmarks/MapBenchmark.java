@@ -46,8 +46,8 @@ public class MapBenchmark {
 
     @Setup(Level.Trial)
     public void fill() {
-      if (impl.equals("HASHMAP") && !mix.startsWith("100/")) {
-        throw new IllegalStateException("HASHMAP (the limit) is not thread-safe: read-only mix only");
+      if ((impl.equals("HASHMAP") || impl.startsWith("LIMIT_")) && !mix.startsWith("100/")) {
+        throw new IllegalStateException(impl + " (a limit) is not thread-safe: read-only mix only");
       }
       map = MapImpl.valueOf(impl).create();
       for (long i = 0; i < size; i++) {

@@ -31,6 +31,12 @@ public enum MapImpl {
   RWLOCK_HASHMAP(RwLockMap::new),
   /** The limit: an unsynchronised HashMap. Read-only mixes only; not thread-safe for writes. */
   HASHMAP(HashMap::new),
+  /** Read limit of ProbingHashMap's layout (see {@link LimitMaps}). Read-only mixes only. */
+  LIMIT_OPEN_KV(LimitMaps.OpenKv::new),
+  /** Read limit of HopscotchHashMap's entry slots without hop words. Read-only mixes only. */
+  LIMIT_OPEN_ENTRIES(LimitMaps.OpenEntries::new),
+  /** Read limit of a 64-way hash trie, HashTrieMap's shape. Read-only mixes only. */
+  LIMIT_HAMT(LimitMaps.Hamt::new),
 
   // ---- Atoll
   /** Lock-free CAS chaining (kovan_map). */
