@@ -25,7 +25,8 @@ public class MapBenchmark {
   /** The shared map. */
   @State(Scope.Benchmark)
   public static class Shared {
-    @Param({"CHM", "NBHM", "SCALA_TRIEMAP", "RWLOCK_HASHMAP", "HASHMAP", "CHAINED", "HOPSCOTCH", "PROBING", "SEGMENTED", "HASH_TRIE"})
+    @Param({"CHM", "NBHM", "SCALA_TRIEMAP", "RWLOCK_HASHMAP", "HASHMAP", "CHAINED", "HOPSCOTCH", "PROBING", "SEGMENTED", "HASH_TRIE",
+        "LIMIT_OPEN_KV", "LIMIT_OPEN_ENTRIES", "LIMIT_HAMT"})
     public String impl;
 
     @Param({"1000000"})

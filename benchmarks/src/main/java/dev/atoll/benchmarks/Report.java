@@ -260,6 +260,8 @@ public final class Report {
       Predicate<Row> reads = READS_1M.and(keys(k));
       t.add(new RatioTarget("#5 ChainedHashMap reads ≥ 0.9× CHM" + on, "MapBenchmark", "CHAINED", "CHM", reads, 0.9));
       t.add(new RatioTarget("#5 HopscotchHashMap reads ≥ 1.0× CHM" + on, "MapBenchmark", "HOPSCOTCH", "CHM", reads, 1.0));
+      t.add(new RatioTarget("#5 (for reference) the read limit of HopscotchHashMap's layout (LIMIT_OPEN_ENTRIES) vs CHM" + on,
+          "MapBenchmark", "LIMIT_OPEN_ENTRIES", "CHM", reads, 1.0));
     }
     t.add(new MemoryTarget("#5 HopscotchHashMap memory < CHM", "HOPSCOTCH", "CHM", 0.999));
     for (String k : KEY_SETS) {
@@ -268,6 +270,8 @@ public final class Report {
       Predicate<Row> all = SIZE_1M.and(keys(k));
       t.add(new RatioTarget("#6 ProbingHashMap ≥ 1.0× NBHM, every mix" + on, "MapBenchmark", "PROBING", "NBHM", all, 1.0));
       t.add(new RatioTarget("#6 ProbingHashMap reads ≥ 1.0× CHM" + on, "MapBenchmark", "PROBING", "CHM", reads, 1.0));
+      t.add(new RatioTarget("#6 (for reference) the read limit of ProbingHashMap's layout (LIMIT_OPEN_KV) vs CHM" + on,
+          "MapBenchmark", "LIMIT_OPEN_KV", "CHM", reads, 1.0));
       t.add(new RatioTarget("#6 SegmentedHashMap ≥ 1.1× CHM on 50/25/25, 2 threads" + on, "MapBenchmark", "SEGMENTED",
           "CHM", all.and(param("mix", "50/25/25")).and(r -> r.threads == 2), 1.1));
     }
@@ -279,6 +283,8 @@ public final class Report {
           "SCALA_TRIEMAP", SIZE_1M.and(keys(k)), 1.5));
       t.add(new RatioTarget("#7 HashTrieMap reads ≥ 0.7× CHM" + on, "MapBenchmark", "HASH_TRIE", "CHM",
           READS_1M.and(keys(k)), 0.7));
+      t.add(new RatioTarget("#7 (for reference) the read limit of a 64-way hash trie (LIMIT_HAMT) vs CHM" + on,
+          "MapBenchmark", "LIMIT_HAMT", "CHM", READS_1M.and(keys(k)), 0.7));
     }
     t.add(new SnapshotTarget("#7 HashTrieMap snapshot+write at 1M ≤ 1.5× its cost at 10k", "HASH_TRIE", 1.5));
     t.add(new SnapshotTarget("#7 (for reference) Scala TrieMap snapshot+write at 1M vs its cost at 10k", "SCALA_TRIEMAP", 1.5));
@@ -351,7 +357,11 @@ public final class Report {
           .append("then switch for good to a seeded MurmurHash3 finaliser (against hash flooding); neither key set\n")
           .append("clusters. HASH_TRIE always uses the seeded finaliser, so it sees ordinary collisions on both key sets.\n")
           .append("Where a table has an \"allocated B/op\" column, the run used JMH's `-prof gc` (gc.alloc.rate.norm:\n")
-          .append("bytes allocated per operation, averaged over the mix; a measure of work that cache misses do not blur).\n\n");
+          .append("bytes allocated per operation, averaged over the mix; a measure of work that cache misses do not blur).\n")
+          .append("Read-only rows also show two kinds of limit, neither thread-safe for writes: HASHMAP (java.util.HashMap) and\n")
+          .append("the layout limits of `LimitMaps`, minimal single-threaded maps with plain reads in the layouts of\n")
+          .append("PROBING (LIMIT_OPEN_KV: linear probing over key/value pairs), HOPSCOTCH without hop words\n")
+          .append("(LIMIT_OPEN_ENTRIES: linear probing over entries) and HASH_TRIE (LIMIT_HAMT: a 64-way hash trie).\n\n");
       Map<String, List<Row>> groups = maps.stream().collect(Collectors.groupingBy(
           r -> r.params.get("size") + "|" + keySet(r) + "|" + r.params.get("dist") + "|" + r.params.get("mix") + "|"
               + r.threads,
