@@ -29,10 +29,9 @@ import java.util.Set;
 final class LimitMaps {
   private LimitMaps() {}
 
-  /** CHM's fold of the hash code's high half into the low half. */
-  static int fold(Object key) {
-    int h = key.hashCode();
-    return h ^ (h >>> 16);
+  /** CHM's fold of the hash code's high half into the low half (the hash tables' unseeded index). */
+  private static int fold(Object key) {
+    return Hashing.fold(key.hashCode());
   }
 
   /** The part of Map the benchmarks do not use. */

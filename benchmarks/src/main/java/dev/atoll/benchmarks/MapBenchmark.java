@@ -47,10 +47,11 @@ public class MapBenchmark {
 
     @Setup(Level.Trial)
     public void fill() {
-      if ((impl.equals("HASHMAP") || impl.startsWith("LIMIT_")) && !mix.startsWith("100/")) {
+      MapImpl kind = MapImpl.valueOf(impl);
+      if (!kind.threadSafe() && !mix.startsWith("100/")) {
         throw new IllegalStateException(impl + " (a limit) is not thread-safe: read-only mix only");
       }
-      map = MapImpl.valueOf(impl).create();
+      map = kind.create();
       for (long i = 0; i < size; i++) {
         long k = KeyStreams.key(keys, i);
         map.put(k, k); // two Long instances: key and value

@@ -30,13 +30,13 @@ public enum MapImpl {
   /** A HashMap guarded by a ReentrantReadWriteLock. */
   RWLOCK_HASHMAP(RwLockMap::new),
   /** The limit: an unsynchronised HashMap. Read-only mixes only; not thread-safe for writes. */
-  HASHMAP(HashMap::new),
+  HASHMAP(HashMap::new, false),
   /** Read limit of ProbingHashMap's layout (see {@link LimitMaps}). Read-only mixes only. */
-  LIMIT_OPEN_KV(LimitMaps.OpenKv::new),
+  LIMIT_OPEN_KV(LimitMaps.OpenKv::new, false),
   /** Read limit of HopscotchHashMap's entry slots without hop words. Read-only mixes only. */
-  LIMIT_OPEN_ENTRIES(LimitMaps.OpenEntries::new),
+  LIMIT_OPEN_ENTRIES(LimitMaps.OpenEntries::new, false),
   /** Read limit of a 64-way hash trie, HashTrieMap's shape. Read-only mixes only. */
-  LIMIT_HAMT(LimitMaps.Hamt::new),
+  LIMIT_HAMT(LimitMaps.Hamt::new, false),
 
   // ---- Atoll
   /** Lock-free CAS chaining (kovan_map). */
@@ -58,9 +58,20 @@ public enum MapImpl {
   LEFT_RIGHT(LeftRightAdapter::new);
 
   private final Supplier<Map<Long, Long>> factory;
+  private final boolean threadSafe;
 
   MapImpl(Supplier<Map<Long, Long>> factory) {
+    this(factory, true);
+  }
+
+  MapImpl(Supplier<Map<Long, Long>> factory, boolean threadSafe) {
     this.factory = factory;
+    this.threadSafe = threadSafe;
+  }
+
+  /** False for the limits (HASHMAP, LIMIT_*), which may only be read once filled by one thread. */
+  public boolean threadSafe() {
+    return threadSafe;
   }
 
   /** A new empty map. */
